@@ -1,0 +1,113 @@
+"""Command line: `python -m stylegan_app presets | stylize | train`."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .config import Settings, TrainConfig, resolve_device
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    """Print one preset name per line and nothing else."""
+    from .presets import list_presets
+
+    for preset in list_presets():
+        print(preset.name)
+    return 0
+
+
+def cmd_stylize(args: argparse.Namespace) -> int:
+    """Write OUTDIR/candidate_00.png ... for one photo."""
+    from .images import decode_image
+    from .stylizer import Stylizer
+
+    settings = Settings(device=args.device)
+    content = decode_image(args.input, settings.limits)
+    stylizer = Stylizer.for_style(args.style, resolve_device(settings.device), settings, progress=_print_progress)
+    images = stylizer.candidates(content, n=args.n, seed=args.seed, size=args.size)
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    for i, image in enumerate(images):
+        image.save(out / f"candidate_{i:02d}.png")
+    print(f"wrote {len(images)} candidates to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train a style model from a style image and a folder of photos."""
+    from tqdm import tqdm
+
+    from .images import decode_image, load_rgb
+    from .train import train
+
+    photos_paths = sorted(p for p in Path(args.content_dir).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
+    if not photos_paths:
+        raise ValueError(f"No JPEG, PNG or WEBP photos in {args.content_dir}.")
+    cfg = replace(TrainConfig(), steps=args.steps, crop=args.size, seed=args.seed, checkpoint_every=args.checkpoint_every)
+    if args.batch_crops:
+        cfg = replace(cfg, batch_crops=args.batch_crops)
+    style = decode_image(args.style)
+    photos = [load_rgb(p) for p in photos_paths]
+    device = resolve_device(args.device)
+    bar = tqdm(total=cfg.steps, desc="train", unit="step")
+
+    def progress(step: int, total: int, losses: dict[str, float]) -> None:
+        bar.n = step
+        bar.set_postfix({k: f"{v:.3g}" for k, v in losses.items() if k in ("content", "style", "d")}, refresh=False)
+        bar.refresh()
+
+    command = "python -m stylegan_app " + shlex.join(sys.argv[1:])
+    result = train(style, photos, Path(args.out), train_cfg=cfg, device=device, progress=progress, command=command)
+    bar.close()
+    print(f"saved {result.out_dir} after {result.steps} steps", file=sys.stderr)
+    return 0
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m stylegan_app", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("presets", help="list the bundled preset styles").set_defaults(func=cmd_presets)
+
+    stylize = sub.add_parser("stylize", help="write stylised candidates of a photo")
+    stylize.add_argument("--style", required=True, help="a preset name or a style image file")
+    stylize.add_argument("--n", type=int, default=8, help="number of candidates (1-32)")
+    stylize.add_argument("--size", type=int, default=512, help="long side of the output in pixels (64-2048)")
+    stylize.add_argument("--seed", type=int, default=0)
+    stylize.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    stylize.add_argument("input", help="the photo (JPEG, PNG or WEBP)")
+    stylize.add_argument("outdir")
+    stylize.set_defaults(func=cmd_stylize)
+
+    train = sub.add_parser("train", help="train a style model")
+    train.add_argument("--style", required=True, help="the style image")
+    train.add_argument("--content-dir", required=True, help="a folder of content photos")
+    train.add_argument("--out", required=True, help="output folder (resumes if it holds a resume checkpoint)")
+    train.add_argument("--steps", type=int, default=TrainConfig.steps)
+    train.add_argument("--size", type=int, default=TrainConfig.crop, help="training crop size in pixels")
+    train.add_argument("--batch-crops", type=int, default=0, help="content crops per step (each seen with 2 z's)")
+    train.add_argument("--checkpoint-every", type=int, default=TrainConfig.checkpoint_every)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    train.set_defaults(func=cmd_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

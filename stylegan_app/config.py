@@ -1,0 +1,121 @@
+"""Frozen dataclasses for every hyper-parameter and setting; nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+CHECKPOINTS_DIR = REPO_DIR / "checkpoints"
+STYLES_DIR = CHECKPOINTS_DIR / "styles"
+LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_hed.safetensors"
+
+# The four VGG16 layers the losses read, shallow to deep.
+STYLE_LAYERS = ("relu1_2", "relu2_2", "relu3_3", "relu4_3")
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    """Limits for decoding untrusted images."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pixels: int = 25_000_000
+    max_side: int = 8192
+    min_side: int = 16
+    max_aspect: float = 10.0
+    formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Generator architecture; stored in each checkpoint's config.json."""
+
+    z_dim: int = 8
+    channels: tuple[int, int, int] = (32, 64, 128)  # at 1/2, 1/4 and 1/8 of the input size
+    n_res: int = 4
+    attention: bool = False
+    mapping_dim: int = 64
+
+
+@dataclass(frozen=True)
+class DiscriminatorConfig:
+    """PatchGAN discriminator architecture."""
+
+    channels: tuple[int, ...] = (32, 64, 128)
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """Loss weights; what z does to them is described in style_targets.z_knobs."""
+
+    # Scaled so each term is about 1 at the start (VGG features here are in Caffe's 0-255 units).
+    content_weight: float = 1.0e-3
+    style_weight: float = 2.0e-3
+    layer_weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+    tv_weight: float = 0.3
+    adv_weight: float = 0.05
+    diversity_weight: float = 0.01
+    # How far z moves the weights: weight * exp(spread * z_k).
+    weight_spread: float = 1.0
+    # Style image scales and hue shifts (degrees) whose Grams z interpolates between.
+    style_scales: tuple[float, float, float] = (0.6, 1.0, 1.6)
+    hue_shifts: tuple[float, float, float] = (-20.0, 0.0, 20.0)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Base training of one style model."""
+
+    steps: int = 2000
+    identity_steps: int = 300  # pixel-L1 warm-up that teaches G to keep the photo before styling starts
+    crop: int = 160
+    batch_crops: int = 2  # distinct content crops per step; each is seen with 2 z's
+    lr: float = 2e-3
+    d_lr: float = 2e-4
+    style_size: int = 320  # long side of the style image at scale 1.0
+    content_size: int = 320  # long side content photos are resized to before cropping
+    checkpoint_every: int = 200
+    log_every: int = 20
+    bf16_lossnet: bool = True  # autocast the loss network to bfloat16 (about 1.5x faster on a recent CPU)
+    seed: int = 0
+
+
+def resolve_device(name: str) -> str:
+    """Map 'auto' to 'cuda' when available, else 'cpu'; check explicit names."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"Unknown device {name!r}: use cpu, cuda or auto.")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("CUDA was asked for but no GPU is available: use --device cpu.")
+    return name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the app keeps its data and which device it runs on."""
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    device: str = "auto"
+    max_side: int = 1024
+    styles_dir: Path = STYLES_DIR
+    limits: ImageLimits = field(default_factory=ImageLimits)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.database_url is None:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'app.db'}")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Build settings from STYLEGAN_APP_DATA, DATABASE_URL and STYLEGAN_APP_DEVICE."""
+        return cls(
+            data_dir=Path(os.environ.get("STYLEGAN_APP_DATA", "data")),
+            database_url=os.environ.get("DATABASE_URL") or None,
+            device=os.environ.get("STYLEGAN_APP_DEVICE", "auto"),
+        )

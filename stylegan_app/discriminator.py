@@ -1,0 +1,24 @@
+"""PatchGAN discriminator (Isola et al.): a map of real/fake logits, one per overlapping patch."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+
+class PatchDiscriminator(nn.Module):
+    """Spectrally normalised conv stack; (B, 3, H, W) in [-1, 1] -> (B, 1, H/2^k, W/2^k) logits."""
+
+    def __init__(self, channels: tuple[int, ...] | list[int] = (32, 64, 128)) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        c_in = 3
+        for c_out in channels:
+            layers += [spectral_norm(nn.Conv2d(c_in, c_out, 4, stride=2, padding=1)), nn.LeakyReLU(0.2)]
+            c_in = c_out
+        layers.append(spectral_norm(nn.Conv2d(c_in, 1, 3, padding=1)))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)

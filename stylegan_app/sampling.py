@@ -1,0 +1,64 @@
+"""Seeded noise, the proposal distribution over z, and candidate generation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from .generator import Generator
+from .images import pil_to_tensor, resize_long_side, tensor_to_pil
+
+
+def seeded_z(seed: int, n: int, z_dim: int) -> torch.Tensor:
+    """(n, z_dim) standard normal noise from a seeded CPU generator: same seed, same z."""
+    return torch.randn(n, z_dim, generator=torch.Generator().manual_seed(seed))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Diagonal Gaussian over z that picks move (cross-entropy method); starts as the prior N(0, I)."""
+
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+    @classmethod
+    def prior(cls, z_dim: int) -> Proposal:
+        """The standard normal prior."""
+        return cls((0.0,) * z_dim, (1.0,) * z_dim)
+
+    def sample(self, seed: int, n: int, prior_fraction: float = 0.25) -> torch.Tensor:
+        """(n, z_dim): most from the proposal, the last ceil(n * prior_fraction) from the prior."""
+        eps = seeded_z(seed, n, len(self.mean))
+        n_prior = math.ceil(n * prior_fraction)
+        z = torch.tensor(self.mean) + torch.tensor(self.std) * eps
+        z[n - n_prior :] = eps[n - n_prior :]  # so the user can still change their mind
+        return z
+
+    def update(self, picked: torch.Tensor, weights: torch.Tensor, rate: float = 0.7, min_std: float = 0.3) -> Proposal:
+        """Move toward the weighted mean and spread of the picked z's (N, z_dim); weights (N,)."""
+        if picked.ndim != 2 or picked.shape[0] == 0 or picked.shape[1] != len(self.mean):
+            raise ValueError("update needs at least one picked z of the right size")
+        if weights.shape != (picked.shape[0],) or (weights < 0).any() or weights.sum() <= 0:
+            raise ValueError("update needs one non-negative weight per picked z, not all zero")
+        w = weights / weights.sum()
+        target_mean = (w[:, None] * picked).sum(0)
+        spread = (w[:, None] * (picked - target_mean).pow(2)).sum(0).sqrt()
+        mean = (1 - rate) * torch.tensor(self.mean) + rate * target_mean
+        std = ((1 - rate) * torch.tensor(self.std) + rate * spread).clamp(min=min_std)
+        return Proposal(tuple(mean.tolist()), tuple(std.tolist()))
+
+
+def prepare_content(content: Image.Image, size: int | None, max_side: int) -> Image.Image:
+    """Resize a photo so its long side is size (default: its own, capped at max_side), sides multiples of 8."""
+    side = min(size or max(content.size), max_side)
+    return resize_long_side(content, side)
+
+
+@torch.inference_mode()
+def generate(generator: Generator, content: Image.Image, z: torch.Tensor, device: str = "cpu") -> list[Image.Image]:
+    """One stylised image per row of z; one at a time, which is faster than a batch on a small CPU."""
+    x = pil_to_tensor(content).to(device).contiguous(memory_format=torch.channels_last)
+    return [tensor_to_pil(generator(x, row[None].to(device))) for row in z]

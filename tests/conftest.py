@@ -1,0 +1,84 @@
+"""Shared fixtures (configs are frozen, so session-wide): tiny seeded configs and images, a tmp data dir, one loss network per session."""
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # before huggingface_hub is imported: tests never reach the network
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from stylegan_app.config import LossConfig, ModelConfig, TrainConfig
+from stylegan_app.lossnet import LossNetwork
+
+# Tests are tiny, and extra threads only fight any other process for the CPU (10x slower when it is busy).
+torch.set_num_threads(1)
+
+
+def smooth_image(width: int, height: int, seed: int) -> Image.Image:
+    """A seeded RGB image: random 8x6 colours upscaled, so it has structure a tiny generator can learn."""
+    rng = np.random.default_rng(seed)
+    coarse = Image.fromarray(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8))
+    return coarse.resize((width, height), Image.Resampling.BILINEAR)
+
+
+@pytest.fixture(scope="session")
+def make_image():
+    """smooth_image(width, height, seed) as a fixture, for tests that need several images."""
+    return smooth_image
+
+
+@pytest.fixture
+def rgb_image() -> Image.Image:
+    """A 64x48 RGB photo stand-in."""
+    return smooth_image(64, 48, seed=0)
+
+
+@pytest.fixture
+def style_image() -> Image.Image:
+    """A 64x64 RGB painting stand-in."""
+    return smooth_image(64, 64, seed=1)
+
+
+@pytest.fixture(scope="session")
+def model_cfg() -> ModelConfig:
+    """A generator small enough to train for a few steps in a test."""
+    return ModelConfig(channels=(8, 8, 8), n_res=1, mapping_dim=8)
+
+
+@pytest.fixture(scope="session")
+def loss_cfg() -> LossConfig:
+    """The default loss settings (they are cheap; the 3x3 style grid is kept)."""
+    return LossConfig()
+
+
+@pytest.fixture(scope="session")
+def train_cfg() -> TrainConfig:
+    """Two steps on 32 px crops, a checkpoint after every step."""
+    return replace(
+        TrainConfig(),
+        steps=2,
+        crop=32,
+        batch_crops=1,
+        identity_steps=1,
+        style_size=64,
+        content_size=64,
+        checkpoint_every=1,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """An empty data folder inside the test's tmp dir."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="session")
+def lossnet() -> LossNetwork:
+    """The real frozen VGG16 loss network, loaded once (it is read-only, so tests can share it)."""
+    return LossNetwork()
