@@ -52,9 +52,10 @@ class LossConfig:
 
     # Scaled so each term is about 1 at the start (VGG features here are in Caffe's 0-255 units).
     content_weight: float = 1.0e-3
-    style_weight: float = 2.0e-3
+    style_weight: float = 3.0e-3
     layer_weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
     tv_weight: float = 0.3
+    range_weight: float = 10.0  # keeps the (unbounded) output inside [-1, 1]
     adv_weight: float = 0.05
     diversity_weight: float = 0.01
     # How far z moves the weights: weight * exp(spread * z_k).

@@ -11,6 +11,8 @@ from torch import nn
 
 from .config import ModelConfig
 
+OUTPUT_GAIN = 1.2
+
 
 class ModulatedNorm(nn.Module):
     """Instance norm with scale and shift predicted from the mapped noise w."""
@@ -87,7 +89,7 @@ class Generator(
     pipeline_tag="image-to-image",
     license="mit",
 ):
-    """G(content, z): RGB in [-1, 1] and noise z -> stylised RGB in [-1, 1], same size."""
+    """G(content, z): RGB in [-1, 1] and noise z -> stylised RGB in [-1.2, 1.2], same size (clamp for display)."""
 
     def __init__(
         self,
@@ -104,18 +106,14 @@ class Generator(
         self.mapping = nn.Sequential(
             nn.Linear(z_dim, mapping_dim), nn.LeakyReLU(0.2), nn.Linear(mapping_dim, mapping_dim), nn.LeakyReLU(0.2)
         )
-        # Encoder: pixel-unshuffle to 1/2 size (cheap), then two strided convs to 1/8.
-        self.encoder = nn.Sequential(
-            nn.PixelUnshuffle(2),
-            conv3x3(12, c0),
-            nn.InstanceNorm2d(c0, affine=True),
-            nn.ReLU(),
-            conv3x3(c0, c1, stride=2),
-            nn.InstanceNorm2d(c1, affine=True),
-            nn.ReLU(),
-            conv3x3(c1, c2, stride=2),
-            nn.InstanceNorm2d(c2, affine=True),
-            nn.ReLU(),
+        # Encoder: pixel-unshuffle to 1/2 size (cheap), then two strided convs to 1/8. Each stage's
+        # output is also added to the decoder at the same size, so fine detail survives the bottleneck.
+        self.encoder = nn.ModuleList(
+            [
+                nn.Sequential(nn.PixelUnshuffle(2), conv3x3(12, c0), nn.InstanceNorm2d(c0, affine=True), nn.ReLU()),
+                nn.Sequential(conv3x3(c0, c1, stride=2), nn.InstanceNorm2d(c1, affine=True), nn.ReLU()),
+                nn.Sequential(conv3x3(c1, c2, stride=2), nn.InstanceNorm2d(c2, affine=True), nn.ReLU()),
+            ]
         )
         self.body = nn.ModuleList(ResBlock(c2, mapping_dim) for _ in range(n_res))
         self.attention = SelfAttention(c2) if attention else None
@@ -137,12 +135,18 @@ class Generator(
         pad_h, pad_w = (-h) % 8, (-w) % 8
         x = F.pad(content, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else content
         style = self.mapping(z)
-        x = self.encoder(x)
+        skips = []
+        for stage in self.encoder:
+            x = stage(x)
+            skips.append(x)  # (B, c0, H/2, W/2), (B, c1, H/4, W/4), (B, c2, H/8, W/8)
         for block in self.body:
             x = block(x, style)
         if self.attention is not None:
             x = self.attention(x)
-        for block in self.up:
-            x = block(x, style)
+        for block, skip in zip(self.up, (skips[1], skips[0]), strict=True):
+            x = block(x, style) + skip
         x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
-        return torch.tanh(self.to_rgb(x))[..., :h, :w]
+        # A tanh scaled past the pixel range: white is reached at tanh = 0.83, where the gradient is
+        # still 0.3, so a bright region of the photo can still learn the painting's colours (a plain
+        # tanh saturates there and stalls). Training penalises values beyond [-1, 1]; images are clamped.
+        return OUTPUT_GAIN * torch.tanh(self.to_rgb(x)[..., :h, :w])

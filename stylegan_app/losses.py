@@ -65,6 +65,11 @@ def total_variation(x: torch.Tensor) -> torch.Tensor:
     return dh + dw
 
 
+def out_of_range(x: torch.Tensor) -> torch.Tensor:
+    """Mean squared excess of pixel values beyond [-1, 1]: (B, C, H, W) -> (B,)."""
+    return F.relu(x.abs() - 1.0).pow(2).flatten(1).mean(1)
+
+
 def hinge_d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """Discriminator hinge loss on PatchGAN logit maps -> scalar."""
     return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -18,7 +17,7 @@ from .crops import CropSampler
 from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, gram, hinge_d_loss, hinge_g_loss, mode_seeking, style_loss, total_variation
+from .losses import content_loss, gram, hinge_d_loss, hinge_g_loss, mode_seeking, out_of_range, style_loss, total_variation
 from .lossnet import LossNetwork
 from .style_targets import StyleTargets, z_knobs
 
@@ -68,6 +67,7 @@ class StyleTrainer:
         self.content = CropSampler(sized, train_cfg.crop)
         self.style_crops = CropSampler([pil_to_tensor(resize_long_side(style, train_cfg.style_size))], train_cfg.crop)
         self.step_index = 0
+        self.seconds = 0.0  # training time over all runs, resumed ones included
 
     def lr_scale(self) -> float:
         """Constant learning rate, then a linear decay to 10% over the last 30% of the steps."""
@@ -119,7 +119,8 @@ class StyleTrainer:
         c_loss = content_loss(feats.relu2_2, content_feats)
         s_loss = style_loss([gram(f) for f in feats], targets, knobs.layer_weights)
         tv = total_variation(out)
-        total = (knobs.content_weight * c_loss + cfg.style_weight * s_loss + cfg.tv_weight * tv).mean()
+        excess = out_of_range(out)
+        total = (knobs.content_weight * c_loss + cfg.style_weight * s_loss + cfg.tv_weight * tv + cfg.range_weight * excess).mean()
         if cfg.adv_weight > 0:
             self.discriminator.requires_grad_(False)
             g_adv = hinge_g_loss(self.discriminator(out))
@@ -134,7 +135,13 @@ class StyleTrainer:
         total.backward()
         self.opt_g.step()
         self.step_index += 1
-        losses.update(content=c_loss.mean().item(), style=cfg.style_weight * s_loss.mean().item(), tv=tv.mean().item(), total=total.item())
+        losses.update(
+            range=excess.mean().item(),
+            content=c_loss.mean().item(),
+            style=cfg.style_weight * s_loss.mean().item(),
+            tv=tv.mean().item(),
+            total=total.item(),
+        )
         return losses
 
     def state_tensors(self) -> dict[str, torch.Tensor]:
@@ -146,6 +153,7 @@ class StyleTrainer:
                 tensors |= {f"{prefix}.{index}.{name}": torch.as_tensor(value) for name, value in slots.items()}
         tensors["rng"] = self.rng.get_state()
         tensors["step"] = torch.tensor(self.step_index)
+        tensors["seconds"] = torch.tensor(self.seconds, dtype=torch.float64)
         return tensors
 
     def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
@@ -161,6 +169,7 @@ class StyleTrainer:
             opt.load_state_dict({"state": state, "param_groups": opt.state_dict()["param_groups"]})
         self.rng.set_state(tensors["rng"])
         self.step_index = int(tensors["step"])
+        self.seconds = float(tensors["seconds"]) if "seconds" in tensors else 0.0
 
 
 def train(
@@ -179,28 +188,29 @@ def train(
     out_dir = Path(out_dir)
     trainer = StyleTrainer(style, photos, model_cfg, loss_cfg, train_cfg, device)
     resume_path = out_dir / RESUME_NAME
+    started = time.perf_counter()
     if resume_path.exists():
         trainer.load_state_tensors(load_file(str(resume_path)))
     elif train_cfg.identity_steps:
         trainer.pretrain_identity(train_cfg.identity_steps)
-    started, losses = time.perf_counter(), {}
-    running: dict[str, float] = {}
+    previous_seconds = trainer.seconds
+    losses: dict[str, float] = {}
     while trainer.step_index < train_cfg.steps:
         if should_stop is not None and should_stop():
             break
         step_losses = trainer.step()
-        running = {k: 0.9 * running.get(k, v) + 0.1 * v for k, v in step_losses.items()}
+        losses = {k: 0.9 * losses.get(k, v) + 0.1 * v for k, v in step_losses.items()}  # smoothed for display
         if progress is not None:
-            progress(trainer.step_index, train_cfg.steps, running)
+            progress(trainer.step_index, train_cfg.steps, losses)
+        trainer.seconds = previous_seconds + time.perf_counter() - started
         if trainer.step_index % train_cfg.checkpoint_every == 0 or trainer.step_index == train_cfg.steps:
             atomic_save_tensors(resume_path, trainer.state_tensors())
-        losses = running
     seconds = time.perf_counter() - started
     save_generator(trainer.generator, out_dir)
     metadata = {
         "command": command,
         "steps": trainer.step_index,
-        "seconds_this_run": round(seconds, 1),
+        "seconds": round(previous_seconds + seconds, 1),
         "device": device,
         "torch": torch.__version__,
         "final_losses": {k: round(v, 5) for k, v in losses.items()},
@@ -209,5 +219,5 @@ def train(
         "train": asdict(train_cfg),
         "content_photos": len(photos),
     }
-    atomic_write_json(out_dir / "metadata.json", json.loads(json.dumps(metadata)))
+    atomic_write_json(out_dir / "metadata.json", metadata)
     return TrainResult(out_dir, trainer.step_index, seconds, losses)

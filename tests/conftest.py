@@ -82,3 +82,21 @@ def data_dir(tmp_path):
 def lossnet() -> LossNetwork:
     """The real frozen VGG16 loss network, loaded once (it is read-only, so tests can share it)."""
     return LossNetwork()
+
+
+@pytest.fixture(scope="session")
+def tiny_styles_dir(tmp_path_factory, model_cfg):
+    """A styles folder with two complete tiny presets (random weights, real folder layout)."""
+    import json
+
+    from stylegan_app.checkpoint import save_generator
+    from stylegan_app.generator import Generator
+
+    root = tmp_path_factory.mktemp("styles")
+    for seed, name in enumerate(("alpha", "beta")):
+        folder = root / name
+        torch.manual_seed(seed)
+        save_generator(Generator.from_config(model_cfg), folder)
+        smooth_image(64, 48, seed=10 + seed).save(folder / "style.png")
+        (folder / "metadata.json").write_text(json.dumps({"title": name, "artist": "test", "licence": "CC0-1.0"}))
+    return root

@@ -12,6 +12,7 @@ from stylegan_app.losses import (
     hinge_d_loss,
     hinge_g_loss,
     mode_seeking,
+    out_of_range,
     style_loss,
     total_variation,
     user_weighted_target,
@@ -158,3 +159,11 @@ def test_inputs_are_not_modified(fn, args):
     before = [t.clone() for t in tensors(args)]
     fn(*args)
     assert all(torch.equal(a, b) for a, b in zip(before, tensors(args), strict=True))
+
+
+def test_out_of_range_zero_inside_and_grows_outside():
+    inside = torch.rand(2, 3, 4, 4) * 2 - 1
+    assert torch.equal(out_of_range(inside), torch.zeros(2))
+    a, b = torch.full((1, 3, 2, 2), 1.5), torch.full((1, 3, 2, 2), -3.0)
+    assert torch.allclose(out_of_range(a), torch.tensor([0.25]))
+    assert out_of_range(b) > out_of_range(a)
