@@ -36,7 +36,6 @@ PRESETS = {
     "moulin_de_la_galette": "renoir_bal_du_moulin_de_la_galette.png",
     "durer_lion": "durer_lion.png",
     "night_cafe": "van_gogh_night_cafe.png",
-    "poppies": "hokusai_poppies.png",
 }
 TRAIN_ARGS = ["--size", "128", "--batch-crops", "2", "--checkpoint-every", "100", "--device", "auto"]
 

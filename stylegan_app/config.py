@@ -75,6 +75,7 @@ class TrainConfig:
     batch_crops: int = 2  # distinct content crops per step; each is seen with 2 z's
     lr: float = 2e-3
     d_lr: float = 2e-4
+    grad_clip: float = 50.0  # about 2x the median gradient norm of G at the start of training
     style_size: int = 320  # long side of the style image at scale 1.0
     content_size: int = 320  # long side content photos are resized to before cropping
     checkpoint_every: int = 200

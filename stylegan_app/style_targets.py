@@ -39,6 +39,7 @@ def z_knobs(z: torch.Tensor, cfg: LossConfig) -> Knobs:
     if z.shape[1] < KNOB_DIMS:
         raise ValueError(f"z needs at least {KNOB_DIMS} dimensions, got {z.shape[1]}")
     base = torch.tensor(cfg.layer_weights, device=z.device, dtype=z.dtype)
+    z = z.clamp(-2.5, 2.5)  # the rare |z| > 2.5 would weight a layer by more than exp(2.5 * spread)
     return Knobs(
         layer_weights=base * torch.exp(cfg.weight_spread * z[:, 0:4]),
         content_weight=cfg.content_weight * torch.exp(cfg.weight_spread * z[:, 4]),

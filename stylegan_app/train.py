@@ -133,6 +133,9 @@ class StyleTrainer:
             losses["diversity"] = div.item()
         self.opt_g.zero_grad(set_to_none=True)
         total.backward()
+        # Gradient norms are heavy-tailed (a sample whose z weights one layer 10x); clipping them
+        # keeps one such batch from throwing the network out of a good state.
+        torch.nn.utils.clip_grad_norm_(self.generator.parameters(), self.cfg.grad_clip)
         self.opt_g.step()
         self.step_index += 1
         losses.update(
