@@ -13,7 +13,7 @@ from .config import REPO_DIR, LossConfig, ModelConfig, Settings, TrainConfig
 from .generator import Generator
 from .images import load_rgb, pil_to_tensor, resize_long_side
 from .losses import gram
-from .lossnet import LossNetwork
+from .lossnet import LossNetwork, shared_lossnet
 from .presets import Preset, list_presets
 from .train import StyleTrainer
 
@@ -48,7 +48,7 @@ def adapt_to_style(
     train_cfg: TrainConfig = ADAPT_CONFIG,
 ) -> Generator:
     """A generator for a new style image: the nearest preset, fine-tuned for train_cfg.steps steps."""
-    lossnet = LossNetwork()
+    lossnet = shared_lossnet(device)
     preset = nearest_preset(lossnet, style, list_presets(settings.styles_dir))
     if progress:
         progress(0.0, f"starting from the nearest preset, {preset.name}")

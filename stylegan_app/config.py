@@ -84,6 +84,30 @@ class TrainConfig:
     seed: int = 0
 
 
+@dataclass(frozen=True)
+class PersonalizeConfig:
+    """One personalisation round: proposal move, then a few fine-tune steps on fixed crops."""
+
+    steps: int = 30
+    size: int = 320  # long side photos are resized to and shown candidates re-rendered at (as in base training)
+    crop: int = 128
+    n_crops: int = 8  # fixed crops (half from the user's photo, half from bundled photos), each seen with 2 z's
+    batch_crops: int = 2
+    extra_photos: int = 3  # bundled photos added so the round does not overfit one image
+    lr: float = 1e-3
+    d_lr: float = 2e-4
+    style_lambda: float = 1.0  # weight of the style image against the ratings of the picks
+    beta: float = 2.0  # step along (picked - shown): > 1 keeps moving past the best candidate shown
+    max_step: float = 0.5  # the step's norm is at most this fraction of the shown candidates' mean Gram norm
+    adv_weight: float = 0.02
+    diversity_weight: float = 0.01
+    anchor_weight: float = 1.0  # L2 pull toward the round's starting weights
+    proposal_rate: float = 0.7
+    prior_fraction: float = 0.25  # share of candidates still drawn from the prior
+    bf16_lossnet: bool = True
+    seed: int = 0
+
+
 def resolve_device(name: str) -> str:
     """Map 'auto' to 'cuda' when available, else 'cpu'; check explicit names."""
     import torch
@@ -110,6 +134,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        object.__setattr__(self, "styles_dir", Path(self.styles_dir))
         if self.database_url is None:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'app.db'}")
 

@@ -22,3 +22,11 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+    def frozen_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits for the generator's step: the discriminator's own weights stay out of that backward pass."""
+        self.requires_grad_(False)
+        try:
+            return self(x)
+        finally:
+            self.requires_grad_(True)

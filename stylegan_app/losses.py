@@ -89,3 +89,24 @@ def mode_seeking(out_a: torch.Tensor, out_b: torch.Tensor, z_a: torch.Tensor, z_
     image_dist = (out_a - out_b).abs().flatten(1).mean(1)
     z_dist = (z_a - z_b).abs().mean(1)
     return (1.0 / (image_dist / z_dist + eps)).mean()
+
+
+def gan_terms(
+    fake_logits: torch.Tensor | None, out: torch.Tensor, z: torch.Tensor, adv_weight: float, diversity_weight: float
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """The generator's weighted hinge and mode-seeking terms (a scalar) and their unweighted values by name.
+
+    fake_logits: D(out), None when adv_weight is 0; out: (2k, 3, H, W) where samples i and i + k share their
+    content and differ in z; z: (2k, Z).
+    """
+    k = out.shape[0] // 2
+    total, values = out.new_zeros(()), {}
+    if adv_weight > 0:
+        g_adv = hinge_g_loss(fake_logits)
+        total = total + adv_weight * g_adv
+        values["g_adv"] = g_adv.item()
+    if diversity_weight > 0:
+        div = mode_seeking(out[:k], out[k:], z[:k], z[k:])
+        total = total + diversity_weight * div
+        values["diversity"] = div.item()
+    return total, values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,3 +74,9 @@ class LossNetwork(nn.Module):
             if name in FEATURE_AFTER:
                 out[FEATURE_AFTER[name]] = h
         return Features(**out)
+
+
+@functools.lru_cache(maxsize=2)
+def shared_lossnet(device: str = "cpu") -> LossNetwork:
+    """One frozen loss network per device for the whole process (it is read-only, so every user can share it)."""
+    return LossNetwork().to(device)

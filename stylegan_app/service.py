@@ -1,25 +1,89 @@
-"""StyleService: the single facade the UI and CLI call. No gradio import."""
+"""StyleService: the single facade the UI and CLI call. No gradio import.
+
+Every state change is one database transaction, taken after the files it refers to are on disk, so
+a crash leaves either the old state or the new one, never half of each.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+import torch
 from PIL import Image
+from sqlalchemy import delete, select
 
-from .config import Settings, resolve_device
-from .images import decode_image
+from . import store
+from .adapt import ADAPT_CONFIG, adapt_to_style
+from .checkpoint import WEIGHTS_NAME, load_generator, save_generator
+from .config import CHECKPOINTS_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
+from .generator import Generator
+from .hub import write_model_card
+from .images import decode_image, load_rgb
+from .lossnet import LossNetwork, shared_lossnet
+from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
-from .stylizer import Stylizer
+from .sampling import Proposal, generate, prepare_content
+from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
+
+ProgressFn = Callable[[float, str], None]
+PRESET_PREFIX = "preset:"
+EXTRA_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"
+MAX_STEPS = 500
+MAX_SEED = 2**31 - 1
+GENERATOR_CACHE = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One generated image of a session."""
+
+    id: str
+    image: Image.Image
+    seed: int
+    round: int
+    position: int
+    z: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class PersonalizeReport:
+    """The outcome of a round: the session's round afterwards, time taken and per-step losses."""
+
+    round: int
+    seconds: float
+    losses: list[dict[str, float]]
+    stopped: bool = False
 
 
 class StyleService:
-    """Presets and candidate generation; sessions, picks and personalisation build on this."""
+    """Sessions, candidates, picks, personalisation rounds, undo and export, on a database and a data folder."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        personalize_cfg: PersonalizeConfig = PersonalizeConfig(),
+        adapt_cfg: TrainConfig = ADAPT_CONFIG,
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self.device = resolve_device(self.settings.device)
+        self.personalize_cfg, self.adapt_cfg = personalize_cfg, adapt_cfg
+        self.data_dir = self.settings.data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = store.open_store(self.settings.database_url)
+        self.images = store.ImageFiles(self.data_dir / "images")
+        self._generators: OrderedDict[tuple[str, str], Generator] = OrderedDict()
         self._stylizers: dict[str, Stylizer] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the caches and the per-session locks
+        self._session_locks: dict[str, threading.Lock] = {}
+        self._stop_flags: dict[str, threading.Event] = {}
+
+    # ---- presets -------------------------------------------------------------------------------
 
     def presets(self) -> list[str]:
         """Names of the bundled preset styles."""
@@ -30,13 +94,321 @@ class StyleService:
         return get_preset(name, self.settings.styles_dir).style_image()
 
     def stylizer(self, preset: str) -> Stylizer:
-        """A cached, read-only stylizer for a preset."""
+        """A cached, read-only stylizer for a preset (stateless candidates, used by quick previews)."""
         with self._lock:
             if preset not in self._stylizers:
                 self._stylizers[preset] = Stylizer.for_style(preset, self.device, self.settings)
             return self._stylizers[preset]
 
     def candidates(self, content: Image.Image | bytes, preset: str, n: int = 8, seed: int = 0, size: int | None = 512) -> list[Image.Image]:
-        """n candidates of a photo in a preset style; the photo is decoded with the safety limits."""
+        """n candidates of a photo in a preset style without a session; the photo is decoded with the safety limits."""
         photo = decode_image(content, self.settings.limits)
         return self.stylizer(preset).candidates(photo, n=n, seed=seed, size=size)
+
+    # ---- sessions ------------------------------------------------------------------------------
+
+    def start_session(
+        self,
+        content: Image.Image | bytes | str,
+        style: str | Image.Image | bytes,
+        user: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> str:
+        """A new session on a photo in a preset style (by name) or a style image of the user's own; returns its id."""
+        photo = decode_image(content, self.settings.limits)
+        user_name = check_user_name(user)
+        session_id = store.new_id()
+        preset_name, style_image = None, None
+        if isinstance(style, str):
+            preset = get_preset(style, self.settings.styles_dir)
+            preset_name, folder = preset.name, preset.folder
+            path = PRESET_PREFIX + preset.name
+            z_dim = load_generator(folder).z_dim
+        else:
+            style_image = decode_image(style, self.settings.limits)
+            generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
+            path = f"models/{session_id}/0"
+            folder = self.data_dir / path
+            save_generator(generator, folder)
+            z_dim = generator.z_dim
+        sha = file_sha256(folder / WEIGHTS_NAME)
+        with self.db.begin() as db:
+            user_row = self._user(db, user_name)
+            content_sha = self.images.put(db, photo)
+            style_sha = self.images.put(db, style_image) if style_image is not None else None
+            db.add(
+                store.StyleSession(
+                    id=session_id, user_id=user_row.id, content_sha=content_sha, style_preset=preset_name, style_sha=style_sha
+                )
+            )
+            db.flush()
+            proposal = Proposal.prior(z_dim)
+            db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal_json(proposal), losses=[]))
+        return session_id
+
+    @staticmethod
+    def _user(db, name: str | None) -> store.User:
+        """The user row called name (created if new); a fresh anonymous one for None."""
+        if name is not None:
+            found = db.scalars(select(store.User).where(store.User.name == name)).first()
+            if found is not None:
+                return found
+        user = store.User(name=name)
+        db.add(user)
+        db.flush()
+        return user
+
+    def session_round(self, session_id: str) -> int:
+        """The session's current round."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            return store.current_version(db, session_id).round
+
+    # ---- candidates and picks ------------------------------------------------------------------
+
+    def generate(self, session_id: str, n: int = 8, seed: int | None = None, size: int | None = None) -> list[Candidate]:
+        """n candidates from the session's current model, z drawn from its proposal; stored so any can be re-rendered."""
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CANDIDATES:
+            raise ValueError(f"The number of candidates must be between 1 and {MAX_CANDIDATES}, not {n!r}.")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
+            raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
+        if seed is None:
+            seed = secrets.randbelow(MAX_SEED)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"The seed must be a whole number between 0 and {MAX_SEED}, not {seed!r}.")
+        with self.db() as db:
+            session = store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+        generator = self._generator(version)
+        photo = prepare_content(self.images.load(session.content_sha), size, self.settings.max_side)
+        z = Proposal(**version.proposal).sample(seed, n, self.personalize_cfg.prior_fraction)
+        images = generate(generator, photo, z, self.device)
+        with self.db.begin() as db:
+            rows = []
+            for position, (image, z_row) in enumerate(zip(images, z.tolist(), strict=True)):
+                sha = self.images.put(db, image)
+                rows.append(
+                    store.Candidate(
+                        session_id=session_id,
+                        version_id=version.id,
+                        round=version.round,
+                        seed=seed,
+                        position=position,
+                        z=z_row,
+                        size=max(image.size),
+                        image_sha=sha,
+                    )
+                )
+            db.add_all(rows)
+        return [Candidate(r.id, image, seed, r.round, r.position, tuple(r.z)) for r, image in zip(rows, images, strict=True)]
+
+    def pick(self, session_id: str, candidate_ids: Sequence[str], ratings: Mapping[str, int] | None = None) -> None:
+        """Record picks (a rating 1-5 each, 1 when not given); picking again updates the rating. All or nothing."""
+        ids = check_candidate_ids(candidate_ids)
+        ratings = check_ratings(ratings, ids)
+        with self.db.begin() as db:
+            self._own_candidates(db, session_id, ids)
+            existing = {p.candidate_id: p for p in db.scalars(select(store.Pick).where(store.Pick.candidate_id.in_(ids)))}
+            for cid in ids:
+                if cid in existing:
+                    existing[cid].rating = ratings.get(cid, 1)
+                else:
+                    db.add(store.Pick(candidate_id=cid, rating=ratings.get(cid, 1)))
+
+    def unpick(self, session_id: str, candidate_ids: Sequence[str]) -> None:
+        """Remove picks (candidates that were not picked are ignored)."""
+        ids = check_candidate_ids(candidate_ids)
+        with self.db.begin() as db:
+            self._own_candidates(db, session_id, ids)
+            db.execute(delete(store.Pick).where(store.Pick.candidate_id.in_(ids)))
+
+    def picks(self, session_id: str) -> dict[str, int]:
+        """Ratings of the picked candidates of the current round."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+            return store.picks_of(db, [c.id for c in store.version_candidates(db, version.id)])
+
+    @staticmethod
+    def _own_candidates(db, session_id: str, ids: list[str]) -> None:
+        """Raise ValueError unless the session exists and every id is one of its candidates."""
+        store.get_session(db, session_id)
+        found = set(db.scalars(select(store.Candidate.id).where(store.Candidate.id.in_(ids), store.Candidate.session_id == session_id)))
+        if len(found) != len(ids):
+            raise ValueError("Some of the picked candidates do not belong to this session: generate candidates and pick among them.")
+
+    # ---- personalisation -----------------------------------------------------------------------
+
+    def personalize(
+        self, session_id: str, steps: int | None = None, progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None
+    ) -> PersonalizeReport:
+        """One round: learn from the current round's picks and make the result the session's new model version."""
+        if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS):
+            raise ValueError(f"The number of steps must be between 1 and {MAX_STEPS}, not {steps!r}.")
+        cfg = self.personalize_cfg if steps is None else replace(self.personalize_cfg, steps=steps)
+        lock, stop = self._session_lock(session_id)
+        if not lock.acquire(blocking=False):
+            raise ValueError("A round is already running for this session: wait for it to finish.")
+        try:
+            stop.clear()
+            with self.db() as db:
+                session = store.get_session(db, session_id)
+                version = store.current_version(db, session_id)
+                shown = store.version_candidates(db, version.id)
+                ratings = store.picks_of(db, [c.id for c in shown])
+            if not ratings:
+                raise ValueError("Pick at least one candidate of this round before learning your taste.")
+            inputs = RoundInputs(
+                photo=self.images.load(session.content_sha),
+                style=self._style_image(session),
+                z=torch.tensor([c.z for c in shown], dtype=torch.float32),
+                ratings=torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32),
+                proposal=Proposal(**version.proposal),
+                extra_photos=[load_rgb(p) for p in sorted(EXTRA_PHOTOS_DIR.glob("*.jpg"))],
+            )
+            cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
+            result = personalize_round(
+                self._generator(version), self.lossnet(), inputs, cfg, device=self.device, progress=progress,
+                should_stop=lambda: stop.is_set() or (should_stop is not None and should_stop()),
+            )  # fmt: skip
+            if result is None:
+                return PersonalizeReport(version.round, 0.0, [], stopped=True)
+            new_round = version.round + 1
+            relative = self._new_model_path(session_id, new_round)
+            save_generator(result.generator, self.data_dir / relative)
+            sha = file_sha256(self.data_dir / relative / WEIGHTS_NAME)
+            with self.db.begin() as db:
+                db.add(
+                    store.ModelVersion(
+                        session_id=session_id, round=new_round, parent_id=version.id, path=relative, sha256=sha,
+                        proposal=proposal_json(result.proposal), losses=result.losses, steps=cfg.steps, seconds=round(result.seconds, 3),
+                    )
+                )  # fmt: skip
+            return PersonalizeReport(new_round, result.seconds, result.losses)
+        finally:
+            lock.release()
+
+    def stop(self, session_id: str) -> None:
+        """Ask a running round of this session to stop; the previous model version stays current."""
+        self._session_lock(session_id)[1].set()
+
+    def undo(self, session_id: str) -> int:
+        """Go back to the previous model version (the undone one is kept, marked); returns the round now current."""
+        lock, _ = self._session_lock(session_id)
+        with lock, self.db.begin() as db:
+            store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+            if version.parent_id is None:
+                raise ValueError("Nothing to undo: this is the style you started with.")
+            version.undone_at = store.utcnow()
+            return db.get(store.ModelVersion, version.parent_id).round
+
+    def export(self, session_id: str, out_dir: str | Path) -> Path:
+        """Write the session's current model in the Hugging Face layout: config.json, model.safetensors, README.md."""
+        with self.db() as db:
+            session = store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+            n_picks = len(
+                store.picks_of(db, [c.id for c in db.scalars(select(store.Candidate).where(store.Candidate.session_id == session_id))])
+            )
+        out = Path(out_dir)
+        save_generator(self._generator(version), out)
+        write_model_card(out, style=session.style_preset or "the user's own style image", rounds=version.round, picks=n_picks)
+        return out
+
+    # ---- internals -----------------------------------------------------------------------------
+
+    def lossnet(self) -> LossNetwork:
+        """The process-wide frozen loss network, loaded on first use."""
+        return shared_lossnet(self.device)
+
+    def _session_lock(self, session_id: str) -> tuple[threading.Lock, threading.Event]:
+        with self._lock:
+            if session_id not in self._session_locks:
+                self._session_locks[session_id] = threading.Lock()
+                self._stop_flags[session_id] = threading.Event()
+            return self._session_locks[session_id], self._stop_flags[session_id]
+
+    def _model_folder(self, version: store.ModelVersion) -> Path:
+        if version.path.startswith(PRESET_PREFIX):
+            return get_preset(version.path[len(PRESET_PREFIX) :], self.settings.styles_dir).folder
+        return self.data_dir / version.path
+
+    def _generator(self, version: store.ModelVersion) -> Generator:
+        """The version's generator (read-only, cached); its weights file must match the recorded sha256."""
+        key = (version.path, version.sha256)
+        with self._lock:
+            if key in self._generators:
+                self._generators.move_to_end(key)
+                return self._generators[key]
+        folder = self._model_folder(version)
+        if file_sha256(folder / WEIGHTS_NAME) != version.sha256:
+            raise ValueError(f"The model of round {version.round} was changed on disk since it was saved; undo to an earlier round.")
+        generator = load_generator(folder, self.device).requires_grad_(False)
+        with self._lock:
+            self._generators[key] = generator
+            while len(self._generators) > GENERATOR_CACHE:
+                self._generators.popitem(last=False)
+        return generator
+
+    def _style_image(self, session: store.StyleSession) -> Image.Image:
+        if session.style_sha is not None:
+            return self.images.load(session.style_sha)
+        return self.preset_thumbnail(session.style_preset)
+
+    def _new_model_path(self, session_id: str, round_: int) -> str:
+        """models/<session>/<round>, or <round>.2, <round>.3 ... when an undone branch already holds that round."""
+        base = f"models/{session_id}/{round_}"
+        path, k = base, 1
+        while (self.data_dir / path).exists():
+            k += 1
+            path = f"{base}.{k}"
+        return path
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """A proposal as stored in the database."""
+    return {"mean": list(proposal.mean), "std": list(proposal.std)}
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file; ValueError when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ValueError(f"Cannot read the model file {path}: {exc.strerror}.") from None
+
+
+def check_user_name(user: str | None) -> str | None:
+    """None (anonymous) or a printable name of 1-100 characters."""
+    if user is None:
+        return None
+    if not isinstance(user, str) or not 1 <= len(user.strip()) <= 100 or not user.isprintable():
+        raise ValueError("A user name must be 1 to 100 printable characters.")
+    return user.strip()
+
+
+def check_candidate_ids(candidate_ids: Sequence[str]) -> list[str]:
+    """A non-empty list of distinct candidate ids (a bare string is refused: it is not a list)."""
+    if isinstance(candidate_ids, str) or not isinstance(candidate_ids, Sequence | set | frozenset):
+        raise ValueError("Candidate ids must be given as a list.")
+    ids = list(dict.fromkeys(candidate_ids))
+    if not ids:
+        raise ValueError("Pick at least one candidate.")
+    if not all(isinstance(cid, str) for cid in ids):
+        raise ValueError("Candidate ids must be strings.")
+    return ids
+
+
+def check_ratings(ratings: Mapping[str, int] | None, ids: list[str]) -> dict[str, int]:
+    """Ratings for some of ids, each a whole number from 1 to 5."""
+    if ratings is None:
+        return {}
+    if not isinstance(ratings, Mapping):
+        raise ValueError("Ratings must map candidate ids to numbers from 1 to 5.")
+    for cid, value in ratings.items():
+        if cid not in ids:
+            raise ValueError("A rating was given for a candidate that is not being picked.")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(f"Ratings are whole numbers from 1 to 5, not {value!r}.")
+    return dict(ratings)

@@ -17,7 +17,7 @@ from .crops import CropSampler
 from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, gram, hinge_d_loss, hinge_g_loss, mode_seeking, out_of_range, style_loss, total_variation
+from .losses import content_loss, gan_terms, gram, hinge_d_loss, out_of_range, style_loss, total_variation
 from .lossnet import LossNetwork
 from .style_targets import StyleTargets, z_knobs
 
@@ -121,16 +121,10 @@ class StyleTrainer:
         tv = total_variation(out)
         excess = out_of_range(out)
         total = (knobs.content_weight * c_loss + cfg.style_weight * s_loss + cfg.tv_weight * tv + cfg.range_weight * excess).mean()
-        if cfg.adv_weight > 0:
-            self.discriminator.requires_grad_(False)
-            g_adv = hinge_g_loss(self.discriminator(out))
-            self.discriminator.requires_grad_(True)
-            total = total + cfg.adv_weight * g_adv
-            losses["g_adv"] = g_adv.item()
-        if cfg.diversity_weight > 0:
-            div = mode_seeking(out[:k], out[k:], z[:k], z[k:])
-            total = total + cfg.diversity_weight * div
-            losses["diversity"] = div.item()
+        fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
+        gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, cfg.diversity_weight)
+        total = total + gan
+        losses.update(gan_values)
         self.opt_g.zero_grad(set_to_none=True)
         total.backward()
         # Gradient norms are heavy-tailed (a sample whose z weights one layer 10x); clipping them

@@ -100,3 +100,21 @@ def tiny_styles_dir(tmp_path_factory, model_cfg):
         smooth_image(64, 48, seed=10 + seed).save(folder / "style.png")
         (folder / "metadata.json").write_text(json.dumps({"title": name, "artist": "test", "licence": "CC0-1.0"}))
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the whole test run (Debian's binaries, temporary data dir, loopback port)."""
+    from pg_server import PostgresServer
+
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database: a SQLite file, or a fresh database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.db'}"
+    return request.getfixturevalue("postgres").create_database()

@@ -8,6 +8,7 @@ import torch
 from stylegan_app.losses import (
     content_loss,
     contrast_target,
+    gan_terms,
     gram,
     hinge_d_loss,
     hinge_g_loss,
@@ -167,3 +168,18 @@ def test_out_of_range_zero_inside_and_grows_outside():
     a, b = torch.full((1, 3, 2, 2), 1.5), torch.full((1, 3, 2, 2), -3.0)
     assert torch.allclose(out_of_range(a), torch.tensor([0.25]))
     assert out_of_range(b) > out_of_range(a)
+
+
+def test_gan_terms_weights_and_reports_both_terms():
+    out = torch.randn(4, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    z = torch.randn(4, 8, generator=torch.Generator().manual_seed(1))
+    logits = torch.full((4, 1, 2, 2), 0.5)
+    total, values = gan_terms(logits, out, z, adv_weight=0.1, diversity_weight=0.01)
+    assert values["g_adv"] == pytest.approx(-0.5)
+    assert values["diversity"] == pytest.approx(mode_seeking(out[:2], out[2:], z[:2], z[2:]).item())
+    assert total.item() == pytest.approx(0.1 * -0.5 + 0.01 * values["diversity"], rel=1e-5)
+
+
+def test_gan_terms_off_is_zero():
+    total, values = gan_terms(None, torch.zeros(2, 3, 4, 4), torch.zeros(2, 8), adv_weight=0.0, diversity_weight=0.0)
+    assert total.item() == 0.0 and values == {}
