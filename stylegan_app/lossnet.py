@@ -77,6 +77,18 @@ class LossNetwork(nn.Module):
 
 
 @functools.lru_cache(maxsize=2)
+def bf16_is_fast(device: str) -> bool:
+    """Whether bfloat16 autocast speeds the loss network up on this device.
+
+    On a CPU without native bfloat16 (no AVX512-BF16 / AMX) oneDNN emulates it, which is tens of times slower
+    than float32, so training code asks here before turning autocast on.
+    """
+    if torch.device(device).type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+@functools.lru_cache(maxsize=2)
 def shared_lossnet(device: str = "cpu") -> LossNetwork:
     """One frozen loss network per device for the whole process (it is read-only, so every user can share it)."""
     return LossNetwork().to(device)

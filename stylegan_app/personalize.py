@@ -8,8 +8,12 @@ moved by one taste step shared by all pairs:
     target_l(c, z) = Gram_l(G_r(c, z)) + step_l
 
 so each variant keeps its own character (stroke scale, palette) while the whole family moves in the
-direction the user chose, and with beta > 1 it keeps moving past the best candidate shown. Targets and
-content features of the fixed crops are computed once, so each of the few steps is spent on learning.
+direction the user chose, and with beta > 1 it keeps moving past the best candidate shown. The content
+target is G_r's own relu2_2 features of the pair (G_r already keeps the photo), so with a zero step
+every term is zero at G_r and the round cannot drift: a content target taken from the photo instead
+pulls the painting back toward the photo and washes out its texture. Each term is relative to the size
+of what it compares, so the four style layers count alike. Targets and content features of the fixed
+crops are computed once, so each of the few steps is spent on learning.
 """
 
 from __future__ import annotations
@@ -26,10 +30,9 @@ from .config import STYLE_LAYERS, LossConfig, PersonalizeConfig, TrainConfig
 from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, contrast_target, gan_terms, gram, hinge_d_loss, out_of_range, total_variation
-from .lossnet import Features, LossNetwork
+from .losses import content_loss, contrast_target, gan_terms, gram, hinge_d_loss, out_of_range
+from .lossnet import Features, LossNetwork, bf16_is_fast
 from .sampling import Proposal
-from .style_targets import z_knobs
 
 ProgressFn = Callable[[float, str], None]
 
@@ -125,9 +128,14 @@ class RoundTrainer:
         self.crops = crops.to(device)
         self.z = self.proposal.sample(cfg.seed, 2 * n, cfg.prior_fraction).to(device)  # pair i and i + n share crop i
         with torch.no_grad():
-            self.content_feats = torch.cat([self.lossnet(c[None]).relu2_2 for c in self.crops])
             base = render_pairs(self.start, self.crops.repeat(2, 1, 1, 1), self.z)
-            self.targets = [g + s for g, s in zip(grams_of(lossnet, base), self.step_grams, strict=True)]
+            feats = [self.lossnet(image[None]) for image in base]
+            self.content_feats = torch.cat([f.relu2_2 for f in feats])  # what G_r paints keeps the photo
+            base_grams = [torch.cat([gram(f[layer]) for f in feats]) for layer in range(len(STYLE_LAYERS))]
+            self.targets = [g + s for g, s in zip(base_grams, self.step_grams, strict=True)]
+        # Losses relative to the size of what they compare, so each layer counts and the weights need no retuning.
+        self.content_scale = self.content_feats.pow(2).mean()
+        self.style_scales = torch.stack([t.pow(2).mean() for t in self.targets])
         self.step_index = 0
 
     def _fixed_crops(self, photo: torch.Tensor, extras: list[torch.Tensor]) -> torch.Tensor:
@@ -144,7 +152,6 @@ class RoundTrainer:
         pairs = torch.cat([idx, idx + n]).to(self.device)
         content = self.crops[idx].repeat(2, 1, 1, 1)
         z = self.z[pairs]
-        knobs = z_knobs(z, self.loss_cfg)
         out = self.generator(content, z)
         losses: dict[str, float] = {"step": float(self.step_index + 1)}
 
@@ -156,15 +163,15 @@ class RoundTrainer:
             self.opt_d.step()
             losses["d"] = d_loss.item()
 
-        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=cfg.bf16_lossnet):
+        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=cfg.bf16_lossnet and bf16_is_fast(self.device)):
             feats = self.lossnet(out)
         feats = Features(*(f.float() for f in feats))
-        c_loss = content_loss(feats.relu2_2, self.content_feats[idx].repeat(2, 1, 1, 1))
+        c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale
         per_layer = torch.stack([(gram(f) - t[pairs]).pow(2).mean(dim=(1, 2)) for f, t in zip(feats, self.targets, strict=True)], dim=1)
-        s_loss = (per_layer * knobs.layer_weights).sum(1)
-        tv, excess = total_variation(out), out_of_range(out)
-        lc = self.loss_cfg
-        total = (knobs.content_weight * c_loss + lc.style_weight * s_loss + lc.tv_weight * tv + lc.range_weight * excess).mean()
+        per_layer = per_layer / self.style_scales
+        s_loss = per_layer.sum(1)
+        excess = out_of_range(out)
+        total = (cfg.content_weight * c_loss + cfg.style_weight * s_loss + self.loss_cfg.range_weight * excess).mean()
         fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
         gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, cfg.diversity_weight)
         losses.update(gan_values)
@@ -175,9 +182,9 @@ class RoundTrainer:
         torch.nn.utils.clip_grad_norm_(self.generator.parameters(), 50.0)
         self.opt_g.step()
         self.step_index += 1
-        losses.update(content=c_loss.mean().item(), style=lc.style_weight * s_loss.mean().item(), anchor=anchor.item(), total=total.item())
+        losses.update(content=c_loss.mean().item(), style=cfg.style_weight * s_loss.mean().item(), anchor=anchor.item(), total=total.item())
         for name, value in zip(STYLE_LAYERS, per_layer.mean(0).tolist(), strict=True):
-            losses[f"style_{name}"] = lc.style_weight * value
+            losses[f"style_{name}"] = cfg.style_weight * value
         return losses
 
     def _real_indices(self, n: int) -> list[int]:

@@ -18,7 +18,7 @@ from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
 from .losses import content_loss, gan_terms, gram, hinge_d_loss, out_of_range, style_loss, total_variation
-from .lossnet import LossNetwork
+from .lossnet import LossNetwork, bf16_is_fast
 from .style_targets import StyleTargets, z_knobs
 
 Progress = Callable[[int, int, dict[str, float]], None]
@@ -113,7 +113,8 @@ class StyleTrainer:
             self.opt_d.step()
             losses["d"] = d_loss.item()
 
-        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=self.cfg.bf16_lossnet):
+        bf16 = self.cfg.bf16_lossnet and bf16_is_fast(self.device)
+        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=bf16):
             feats = self.lossnet(out)
         feats = type(feats)(*(f.float() for f in feats))
         c_loss = content_loss(feats.relu2_2, content_feats)

@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 import torch
 
-from stylegan_app.config import PersonalizeConfig
+from stylegan_app.config import LossConfig, PersonalizeConfig
 from stylegan_app.generator import Generator
-from stylegan_app.personalize import RoundInputs, personalize_round, taste_step, validate_inputs
+from stylegan_app.personalize import RoundInputs, RoundTrainer, personalize_round, taste_step, validate_inputs
 from stylegan_app.sampling import Proposal
 
 TINY = replace(PersonalizeConfig(), steps=2, size=64, crop=32, n_crops=2, batch_crops=1)
@@ -115,3 +115,16 @@ def test_taste_step_is_capped():
     cfg = replace(TINY, style_lambda=0.0, beta=4.0, max_step=0.5)
     step = taste_step(grams(1.0, 1.0), grams(9.0), torch.ones(1), grams(0.0), cfg)
     assert torch.isclose(step[0].norm(), torch.tensor(0.5 * 2.0))  # |mean shown| = 2 (a 2x2 of ones)
+
+
+
+def test_without_a_taste_step_the_first_step_has_nothing_to_learn(start, lossnet, inputs):
+    """Every fine-tune term is measured against what the start paints, so a zero taste step means zero loss.
+
+    A content target taken from the photo instead would pull every round toward the photo (the drift this guards).
+    """
+    quiet = replace(TINY, adv_weight=0.0, diversity_weight=0.0, bf16_lossnet=False)
+    still = RoundTrainer(start, lossnet, inputs, replace(quiet, beta=0.0), LossConfig(), "cpu").step()
+    moved = RoundTrainer(start, lossnet, inputs, replace(quiet, beta=2.0), LossConfig(), "cpu").step()
+    assert still["content"] < 1e-6 and still["style"] < 1e-6
+    assert moved["style"] > 1e-3
