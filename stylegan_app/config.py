@@ -80,7 +80,7 @@ class TrainConfig:
     content_size: int = 320  # long side content photos are resized to before cropping
     checkpoint_every: int = 200
     log_every: int = 20
-    bf16_lossnet: bool = True  # bfloat16 autocast of the loss network where it is native (lossnet.bf16_is_fast)
+    bf16_lossnet: bool = True  # bfloat16 autocast of the loss network where it is native (lossnet.bf16_autocast)
     seed: int = 0
 
 

@@ -81,11 +81,16 @@ def bf16_is_fast(device: str) -> bool:
     """Whether bfloat16 autocast speeds the loss network up on this device.
 
     On a CPU without native bfloat16 (no AVX512-BF16 / AMX) oneDNN emulates it, which is tens of times slower
-    than float32, so training code asks here before turning autocast on.
+    than float32, so bf16_autocast asks here before turning autocast on.
     """
     if torch.device(device).type == "cuda":
         return torch.cuda.is_bf16_supported()
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def bf16_autocast(device: str, wanted: bool = True) -> torch.autocast:
+    """Autocast context for running the loss network: bfloat16 when wanted and native on the device, else float32."""
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=wanted and bf16_is_fast(device))
 
 
 @functools.lru_cache(maxsize=2)

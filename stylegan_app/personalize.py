@@ -31,7 +31,7 @@ from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
 from .losses import content_loss, contrast_target, gan_terms, gram, hinge_d_loss, out_of_range
-from .lossnet import Features, LossNetwork, bf16_is_fast
+from .lossnet import Features, LossNetwork, bf16_autocast
 from .sampling import Proposal
 
 ProgressFn = Callable[[float, str], None]
@@ -163,7 +163,7 @@ class RoundTrainer:
             self.opt_d.step()
             losses["d"] = d_loss.item()
 
-        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=cfg.bf16_lossnet and bf16_is_fast(self.device)):
+        with bf16_autocast(self.device, cfg.bf16_lossnet):
             feats = self.lossnet(out)
         feats = Features(*(f.float() for f in feats))
         c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale

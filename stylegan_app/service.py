@@ -6,6 +6,7 @@ a crash leaves either the old state or the new one, never half of each.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -30,6 +31,7 @@ from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
 from .sampling import Proposal, generate, prepare_content
 from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
+from .user_input import check_candidate_ids, check_ratings, check_user_name
 
 ProgressFn = Callable[[float, str], None]
 PRESET_PREFIX = "preset:"
@@ -264,7 +266,7 @@ class StyleService:
                 z=torch.tensor([c.z for c in shown], dtype=torch.float32),
                 ratings=torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32),
                 proposal=Proposal(**version.proposal),
-                extra_photos=[load_rgb(p) for p in sorted(EXTRA_PHOTOS_DIR.glob("*.jpg"))],
+                extra_photos=list(extra_photos()[: cfg.extra_photos]),
             )
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
             result = personalize_round(
@@ -366,6 +368,12 @@ class StyleService:
         return path
 
 
+@functools.lru_cache(maxsize=1)
+def extra_photos() -> tuple[Image.Image, ...]:
+    """The bundled photos a round adds against overfitting one image (checkpoints/photos/, read-only)."""
+    return tuple(load_rgb(p) for p in sorted(EXTRA_PHOTOS_DIR.glob("*.jpg")))
+
+
 def proposal_json(proposal: Proposal) -> dict:
     """A proposal as stored in the database."""
     return {"mean": list(proposal.mean), "std": list(proposal.std)}
@@ -377,38 +385,3 @@ def file_sha256(path: Path) -> str:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError as exc:
         raise ValueError(f"Cannot read the model file {path}: {exc.strerror}.") from None
-
-
-def check_user_name(user: str | None) -> str | None:
-    """None (anonymous) or a printable name of 1-100 characters."""
-    if user is None:
-        return None
-    if not isinstance(user, str) or not 1 <= len(user.strip()) <= 100 or not user.isprintable():
-        raise ValueError("A user name must be 1 to 100 printable characters.")
-    return user.strip()
-
-
-def check_candidate_ids(candidate_ids: Sequence[str]) -> list[str]:
-    """A non-empty list of distinct candidate ids (a bare string is refused: it is not a list)."""
-    if isinstance(candidate_ids, str) or not isinstance(candidate_ids, Sequence | set | frozenset):
-        raise ValueError("Candidate ids must be given as a list.")
-    ids = list(dict.fromkeys(candidate_ids))
-    if not ids:
-        raise ValueError("Pick at least one candidate.")
-    if not all(isinstance(cid, str) for cid in ids):
-        raise ValueError("Candidate ids must be strings.")
-    return ids
-
-
-def check_ratings(ratings: Mapping[str, int] | None, ids: list[str]) -> dict[str, int]:
-    """Ratings for some of ids, each a whole number from 1 to 5."""
-    if ratings is None:
-        return {}
-    if not isinstance(ratings, Mapping):
-        raise ValueError("Ratings must map candidate ids to numbers from 1 to 5.")
-    for cid, value in ratings.items():
-        if cid not in ids:
-            raise ValueError("A rating was given for a candidate that is not being picked.")
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            raise ValueError(f"Ratings are whole numbers from 1 to 5, not {value!r}.")
-    return dict(ratings)

@@ -18,7 +18,7 @@ from .discriminator import PatchDiscriminator
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
 from .losses import content_loss, gan_terms, gram, hinge_d_loss, out_of_range, style_loss, total_variation
-from .lossnet import LossNetwork, bf16_is_fast
+from .lossnet import LossNetwork, bf16_autocast
 from .style_targets import StyleTargets, z_knobs
 
 Progress = Callable[[int, int, dict[str, float]], None]
@@ -113,8 +113,7 @@ class StyleTrainer:
             self.opt_d.step()
             losses["d"] = d_loss.item()
 
-        bf16 = self.cfg.bf16_lossnet and bf16_is_fast(self.device)
-        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=bf16):
+        with bf16_autocast(self.device, self.cfg.bf16_lossnet):
             feats = self.lossnet(out)
         feats = type(feats)(*(f.float() for f in feats))
         c_loss = content_loss(feats.relu2_2, content_feats)

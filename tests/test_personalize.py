@@ -117,7 +117,6 @@ def test_taste_step_is_capped():
     assert torch.isclose(step[0].norm(), torch.tensor(0.5 * 2.0))  # |mean shown| = 2 (a 2x2 of ones)
 
 
-
 def test_without_a_taste_step_the_first_step_has_nothing_to_learn(start, lossnet, inputs):
     """Every fine-tune term is measured against what the start paints, so a zero taste step means zero loss.
 
