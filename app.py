@@ -1,9 +1,21 @@
 """Entry point for `python app.py` and a Hugging Face Space: builds the service and launches the UI."""
 
-from stylegan_app.service import StyleService
-from stylegan_app.ui import build_demo
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls at start
+
+from starlette.middleware import Middleware  # noqa: E402
+
+from stylegan_app.limits import MAX_BODY_BYTES, BodySizeLimit  # noqa: E402
+from stylegan_app.service import StyleService  # noqa: E402
+from stylegan_app.ui import build_demo  # noqa: E402
+
+QUEUE_SIZE = 16  # waiting jobs beyond this are refused with "queue full" rather than piling up
 
 demo = build_demo(StyleService())
 
 if __name__ == "__main__":
-    demo.queue(max_size=16).launch()
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=1).launch(
+        max_file_size="20mb",  # the image decoder's own limit; the middleware covers JSON bodies and data URLs
+        app_kwargs={"middleware": [Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)]},
+    )

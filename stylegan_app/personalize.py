@@ -218,8 +218,12 @@ def personalize_round(
     device: str = "cpu",
     progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> RoundResult | None:
-    """Run one round on a copy of start (start itself is never changed); None if should_stop() said stop."""
+    """Run one round on a copy of start (start itself is never changed); None if should_stop() said stop.
+
+    on_step receives each step's losses as they come (for a live plot).
+    """
     started = time.perf_counter()
     if progress:
         progress(0.0, "reading your picks")
@@ -229,6 +233,8 @@ def personalize_round(
         if should_stop is not None and should_stop():
             return None
         losses.append(trainer.step())
+        if on_step:
+            on_step(losses[-1])
         if progress:
             progress((step + 1) / cfg.steps, f"learning your taste: step {step + 1}/{cfg.steps}")
     return RoundResult(trainer.generator.eval().requires_grad_(False), trainer.proposal, losses, time.perf_counter() - started)

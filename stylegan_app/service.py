@@ -23,15 +23,17 @@ from . import store
 from .adapt import ADAPT_CONFIG, adapt_to_style
 from .checkpoint import WEIGHTS_NAME, load_generator, save_generator
 from .config import CHECKPOINTS_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
+from .explain import attention_overlay, layer_changes, losses_by_round, palette_strip, style_layers_before_after
+from .finish import finish
 from .generator import Generator
 from .hub import write_model_card
-from .images import decode_image, load_rgb
+from .images import decode_image, load_rgb, resize_long_side
 from .lossnet import LossNetwork, shared_lossnet
 from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
 from .sampling import Proposal, generate, prepare_content
 from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
-from .user_input import check_candidate_ids, check_ratings, check_user_name
+from .user_input import check_candidate_ids, check_ratings, check_strength, check_user_name
 
 ProgressFn = Callable[[float, str], None]
 PRESET_PREFIX = "preset:"
@@ -61,6 +63,30 @@ class PersonalizeReport:
     seconds: float
     losses: list[dict[str, float]]
     stopped: bool = False
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """One model version of a session with the candidates it painted and their ratings (0 = not picked)."""
+
+    round: int
+    current: bool
+    undone: bool
+    seconds: float
+    candidates: list[Candidate]
+    ratings: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the rounds changed, as rows for plots and images (see explain.py)."""
+
+    round: int
+    losses_by_round: list[dict]  # round, term, value
+    style_layers: list[dict]  # layer, when, value: the last round's first vs last step
+    layer_changes: list[dict]  # layer, change: relative weight change of the last round
+    palettes: Image.Image  # the style image's, the picks' and the current candidates' palettes
+    attention: Image.Image | None  # None where the generator has no self-attention
 
 
 class StyleService:
@@ -168,8 +194,19 @@ class StyleService:
 
     # ---- candidates and picks ------------------------------------------------------------------
 
-    def generate(self, session_id: str, n: int = 8, seed: int | None = None, size: int | None = None) -> list[Candidate]:
-        """n candidates from the session's current model, z drawn from its proposal; stored so any can be re-rendered."""
+    def generate(
+        self,
+        session_id: str,
+        n: int = 8,
+        seed: int | None = None,
+        size: int | None = None,
+        strength: float = 1.0,
+        keep_colours: bool = False,
+    ) -> list[Candidate]:
+        """n candidates from the session's current model, z drawn from its proposal; stored so any can be re-rendered.
+
+        strength blends each painting with the photo (1 = painting only); keep_colours keeps the photo's colours.
+        """
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CANDIDATES:
             raise ValueError(f"The number of candidates must be between 1 and {MAX_CANDIDATES}, not {n!r}.")
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
@@ -178,13 +215,14 @@ class StyleService:
             seed = secrets.randbelow(MAX_SEED)
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
             raise ValueError(f"The seed must be a whole number between 0 and {MAX_SEED}, not {seed!r}.")
+        strength = check_strength(strength)
         with self.db() as db:
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
         generator = self._generator(version)
         photo = prepare_content(self.images.load(session.content_sha), size, self.settings.max_side)
         z = Proposal(**version.proposal).sample(seed, n, self.personalize_cfg.prior_fraction)
-        images = generate(generator, photo, z, self.device)
+        images = [finish(image, photo, strength, bool(keep_colours)) for image in self._paint(generator, photo, z)]
         with self.db.begin() as db:
             rows = []
             for position, (image, z_row) in enumerate(zip(images, z.tolist(), strict=True)):
@@ -203,6 +241,42 @@ class StyleService:
                 )
             db.add_all(rows)
         return [Candidate(r.id, image, seed, r.round, r.position, tuple(r.z)) for r, image in zip(rows, images, strict=True)]
+
+    def _paint(self, generator: Generator, photo: Image.Image, z: torch.Tensor) -> list[Image.Image]:
+        """generate(), retried at half the size while the GPU runs out of memory (down to MIN_SIZE)."""
+        while True:
+            try:
+                return generate(generator, photo, z, self.device)
+            except torch.OutOfMemoryError:
+                if self.device == "cuda":
+                    torch.cuda.empty_cache()
+                if max(photo.size) // 2 < MIN_SIZE:
+                    raise ValueError("Out of GPU memory even at the smallest output size: try again in a moment.") from None
+                photo = resize_long_side(photo, max(photo.size) // 2)
+
+    def latest_batch(self, session_id: str) -> tuple[list[Candidate], dict[str, int]]:
+        """The last batch generated with the current model (empty before the first) and the ratings of its picks."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            rows = store.version_candidates(db, store.current_version(db, session_id).id)
+            rows = [r for r in rows if rows and r.seed == rows[-1].seed]
+            ratings = store.picks_of(db, [r.id for r in rows])
+        return [self._candidate(r) for r in rows], ratings
+
+    def _candidate(self, row: store.Candidate) -> Candidate:
+        return Candidate(row.id, self.images.load(row.image_sha), row.seed, row.round, row.position, tuple(row.z))
+
+    def render(self, session_id: str, candidate_id: str, size: int | None = None, current_model: bool = False) -> Image.Image:
+        """A candidate painted again from its z: by the model that made it, or by the current one; size None = full size."""
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
+            raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
+        with self.db() as db:
+            self._own_candidates(db, session_id, check_candidate_ids([candidate_id]))
+            row = db.get(store.Candidate, candidate_id)
+            session = db.get(store.StyleSession, session_id)
+            version = store.current_version(db, session_id) if current_model else db.get(store.ModelVersion, row.version_id)
+        photo = prepare_content(self.images.load(session.content_sha), size, self.settings.max_side)
+        return self._paint(self._generator(version), photo, torch.tensor([row.z], dtype=torch.float32))[0]
 
     def pick(self, session_id: str, candidate_ids: Sequence[str], ratings: Mapping[str, int] | None = None) -> None:
         """Record picks (a rating 1-5 each, 1 when not given); picking again updates the rating. All or nothing."""
@@ -242,9 +316,17 @@ class StyleService:
     # ---- personalisation -----------------------------------------------------------------------
 
     def personalize(
-        self, session_id: str, steps: int | None = None, progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None
+        self,
+        session_id: str,
+        steps: int | None = None,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        on_step: Callable[[dict[str, float]], None] | None = None,
     ) -> PersonalizeReport:
-        """One round: learn from the current round's picks and make the result the session's new model version."""
+        """One round: learn from the current round's picks and make the result the session's new model version.
+
+        on_step receives each fine-tune step's losses as they come.
+        """
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS):
             raise ValueError(f"The number of steps must be between 1 and {MAX_STEPS}, not {steps!r}.")
         cfg = self.personalize_cfg if steps is None else replace(self.personalize_cfg, steps=steps)
@@ -271,7 +353,7 @@ class StyleService:
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
             result = personalize_round(
                 self._generator(version), self.lossnet(), inputs, cfg, device=self.device, progress=progress,
-                should_stop=lambda: stop.is_set() or (should_stop is not None and should_stop()),
+                should_stop=lambda: stop.is_set() or (should_stop is not None and should_stop()), on_step=on_step,
             )  # fmt: skip
             if result is None:
                 return PersonalizeReport(version.round, 0.0, [], stopped=True)
@@ -304,6 +386,58 @@ class StyleService:
                 raise ValueError("Nothing to undo: this is the style you started with.")
             version.undone_at = store.utcnow()
             return db.get(store.ModelVersion, version.parent_id).round
+
+    def undo_to(self, session_id: str, round_: int) -> int:
+        """Go back to an earlier round of the current line of rounds (later versions are kept, marked); returns it."""
+        lock, _ = self._session_lock(session_id)
+        with lock, self.db.begin() as db:
+            store.get_session(db, session_id)
+            line = store.live_versions(db, session_id)
+            if isinstance(round_, bool) or not isinstance(round_, int) or round_ not in {v.round for v in line[:-1]}:
+                raise ValueError(f"Round {round_!r} is not an earlier round of this session: choose one from the history.")
+            for version in line:
+                if version.round > round_:
+                    version.undone_at = store.utcnow()
+            return round_
+
+    def history(self, session_id: str) -> list[RoundView]:
+        """Every model version of the session, oldest first, with its candidates and picks."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            current = store.current_version(db, session_id).id
+            views = []
+            for version in store.all_versions(db, session_id):
+                rows = store.version_candidates(db, version.id)
+                ratings = store.picks_of(db, [r.id for r in rows])
+                candidates = [self._candidate(r) for r in rows]
+                undone = version.undone_at is not None
+                views.append(RoundView(version.round, version.id == current, undone, version.seconds, candidates, ratings))
+        return views
+
+    def explain(self, session_id: str) -> Explanation:
+        """Losses per round and per layer, which generator blocks the last round moved, palettes and attention."""
+        with self.db() as db:
+            session = store.get_session(db, session_id)
+            line = store.live_versions(db, session_id)
+            parent = db.get(store.ModelVersion, line[-1].parent_id) if line[-1].parent_id is not None else None
+            picked = [r for v in line for r in store.version_candidates(db, v.id)]
+            picked_shas = [r.image_sha for r in picked if r.id in store.picks_of(db, [r.id for r in picked])]
+        current = line[-1]
+        batch, _ = self.latest_batch(session_id)
+        generator = self._generator(current)
+        photo = prepare_content(self.images.load(session.content_sha), 256, self.settings.max_side)
+        palettes = palette_strip(
+            [("the painting", [self._style_image(session)]), ("your picks", [self.images.load(s) for s in picked_shas[-8:]]),
+             ("the latest batch", [c.image for c in batch])]
+        )  # fmt: skip
+        return Explanation(
+            round=current.round,
+            losses_by_round=losses_by_round([(v.round, v.losses) for v in line if v.losses]),
+            style_layers=style_layers_before_after(current.losses),
+            layer_changes=layer_changes(self._generator(parent), generator) if parent is not None else [],
+            palettes=palettes,
+            attention=attention_overlay(generator, photo, Proposal(**current.proposal).sample(0, 1, 0.0), self.device),
+        )
 
     def export(self, session_id: str, out_dir: str | Path) -> Path:
         """Write the session's current model in the Hugging Face layout: config.json, model.safetensors, README.md."""

@@ -229,3 +229,17 @@ def picks_of(db: Session, candidate_ids: list[str]) -> dict[str, int]:
         return {}
     rows = db.execute(select(Pick.candidate_id, Pick.rating).where(Pick.candidate_id.in_(candidate_ids)))
     return {cid: rating for cid, rating in rows}
+
+
+def all_versions(db: Session, session_id: str) -> list[ModelVersion]:
+    """Every model version of a session, undone ones included, oldest first."""
+    return list(db.scalars(select(ModelVersion).where(ModelVersion.session_id == session_id).order_by(ModelVersion.id)))
+
+
+def live_versions(db: Session, session_id: str) -> list[ModelVersion]:
+    """The current line of rounds: the current version and its ancestors, round 0 first."""
+    by_id = {v.id: v for v in all_versions(db, session_id)}
+    line = [current_version(db, session_id)]
+    while line[-1].parent_id is not None:
+        line.append(by_id[line[-1].parent_id])
+    return line[::-1]

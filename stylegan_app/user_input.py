@@ -38,3 +38,10 @@ def check_ratings(ratings: Mapping[str, int] | None, ids: list[str]) -> dict[str
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise ValueError(f"Ratings are whole numbers from 1 to 5, not {value!r}.")
     return dict(ratings)
+
+
+def check_strength(strength: float) -> float:
+    """A style strength from 0 (the photo) to 1 (the painting)."""
+    if isinstance(strength, bool) or not isinstance(strength, int | float) or not 0.0 <= float(strength) <= 1.0:
+        raise ValueError(f"Style strength must be a number from 0 to 1, not {strength!r}.")
+    return float(strength)
