@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 MAX_BODY_BYTES = 30 * 1024 * 1024  # an upload at the decoder's 20 MB limit, base64-encoded in JSON, still fits
 
@@ -61,30 +61,34 @@ class BodySizeLimit:
             await self._refuse(send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted_receive():
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    # Answer now: the app may catch the error and answer it itself (a 500, FastAPI's 400).
+                    if not started and not refused:
+                        refused = True
+                        await self._refuse(send)
                     raise _BodyTooLarge
             return message
 
         async def tracked_send(message):
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; drop the app's answer to the error
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
+        # Answered in counted_receive, or too late to answer because the app had started its response.
+        with suppress(_BodyTooLarge):
             await self.app(scope, counted_receive, tracked_send)
-        except _BodyTooLarge:
-            if not started:
-                await self._refuse(send)
 
     async def _refuse(self, send) -> None:
-        body = f"Request too large: the limit is {self.max_bytes // (1024 * 1024)} MB.".encode()
+        body = f"Request too large: the limit is {self.max_bytes / (1024 * 1024):.3g} MB.".encode()
         headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

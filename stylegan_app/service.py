@@ -7,12 +7,10 @@ a crash leaves either the old state or the new one, never half of each.
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -29,64 +27,18 @@ from .generator import Generator
 from .hub import write_model_card
 from .images import decode_image, load_rgb, resize_long_side
 from .lossnet import LossNetwork, shared_lossnet
+from .model_files import PRESET_PREFIX, ModelFiles, file_sha256
 from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
+from .results import Candidate, Explanation, PersonalizeReport, RoundView
 from .sampling import Proposal, generate, prepare_content
 from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
 from .user_input import check_candidate_ids, check_ratings, check_strength, check_user_name
 
 ProgressFn = Callable[[float, str], None]
-PRESET_PREFIX = "preset:"
 EXTRA_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"
 MAX_STEPS = 500
 MAX_SEED = 2**31 - 1
-GENERATOR_CACHE = 8
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One generated image of a session."""
-
-    id: str
-    image: Image.Image
-    seed: int
-    round: int
-    position: int
-    z: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class PersonalizeReport:
-    """The outcome of a round: the session's round afterwards, time taken and per-step losses."""
-
-    round: int
-    seconds: float
-    losses: list[dict[str, float]]
-    stopped: bool = False
-
-
-@dataclass(frozen=True)
-class RoundView:
-    """One model version of a session with the candidates it painted and their ratings (0 = not picked)."""
-
-    round: int
-    current: bool
-    undone: bool
-    seconds: float
-    candidates: list[Candidate]
-    ratings: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """What the rounds changed, as rows for plots and images (see explain.py)."""
-
-    round: int
-    losses_by_round: list[dict]  # round, term, value
-    style_layers: list[dict]  # layer, when, value: the last round's first vs last step
-    layer_changes: list[dict]  # layer, change: relative weight change of the last round
-    palettes: Image.Image  # the style image's, the picks' and the current candidates' palettes
-    attention: Image.Image | None  # None where the generator has no self-attention
 
 
 class StyleService:
@@ -105,7 +57,7 @@ class StyleService:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = store.open_store(self.settings.database_url)
         self.images = store.ImageFiles(self.data_dir / "images")
-        self._generators: OrderedDict[tuple[str, str], Generator] = OrderedDict()
+        self.models = ModelFiles(self.data_dir, self.settings.styles_dir, self.device)
         self._stylizers: dict[str, Stylizer] = {}
         self._lock = threading.Lock()  # guards the caches and the per-session locks
         self._session_locks: dict[str, threading.Lock] = {}
@@ -155,11 +107,10 @@ class StyleService:
         else:
             style_image = decode_image(style, self.settings.limits)
             generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
-            path = f"models/{session_id}/0"
-            folder = self.data_dir / path
-            save_generator(generator, folder)
+            path, sha = self.models.save(generator, session_id, 0)
             z_dim = generator.z_dim
-        sha = file_sha256(folder / WEIGHTS_NAME)
+        if preset_name is not None:
+            sha = file_sha256(folder / WEIGHTS_NAME)
         with self.db.begin() as db:
             user_row = self._user(db, user_name)
             content_sha = self.images.put(db, photo)
@@ -358,9 +309,7 @@ class StyleService:
             if result is None:
                 return PersonalizeReport(version.round, 0.0, [], stopped=True)
             new_round = version.round + 1
-            relative = self._new_model_path(session_id, new_round)
-            save_generator(result.generator, self.data_dir / relative)
-            sha = file_sha256(self.data_dir / relative / WEIGHTS_NAME)
+            relative, sha = self.models.save(result.generator, session_id, new_round)
             with self.db.begin() as db:
                 db.add(
                     store.ModelVersion(
@@ -465,41 +414,14 @@ class StyleService:
                 self._stop_flags[session_id] = threading.Event()
             return self._session_locks[session_id], self._stop_flags[session_id]
 
-    def _model_folder(self, version: store.ModelVersion) -> Path:
-        if version.path.startswith(PRESET_PREFIX):
-            return get_preset(version.path[len(PRESET_PREFIX) :], self.settings.styles_dir).folder
-        return self.data_dir / version.path
-
     def _generator(self, version: store.ModelVersion) -> Generator:
-        """The version's generator (read-only, cached); its weights file must match the recorded sha256."""
-        key = (version.path, version.sha256)
-        with self._lock:
-            if key in self._generators:
-                self._generators.move_to_end(key)
-                return self._generators[key]
-        folder = self._model_folder(version)
-        if file_sha256(folder / WEIGHTS_NAME) != version.sha256:
-            raise ValueError(f"The model of round {version.round} was changed on disk since it was saved; undo to an earlier round.")
-        generator = load_generator(folder, self.device).requires_grad_(False)
-        with self._lock:
-            self._generators[key] = generator
-            while len(self._generators) > GENERATOR_CACHE:
-                self._generators.popitem(last=False)
-        return generator
+        """The version's generator (read-only, cached, checked against its sha256)."""
+        return self.models.load(version.path, version.sha256, version.round)
 
     def _style_image(self, session: store.StyleSession) -> Image.Image:
         if session.style_sha is not None:
             return self.images.load(session.style_sha)
         return self.preset_thumbnail(session.style_preset)
-
-    def _new_model_path(self, session_id: str, round_: int) -> str:
-        """models/<session>/<round>, or <round>.2, <round>.3 ... when an undone branch already holds that round."""
-        base = f"models/{session_id}/{round_}"
-        path, k = base, 1
-        while (self.data_dir / path).exists():
-            k += 1
-            path = f"{base}.{k}"
-        return path
 
 
 @functools.lru_cache(maxsize=1)
@@ -511,11 +433,3 @@ def extra_photos() -> tuple[Image.Image, ...]:
 def proposal_json(proposal: Proposal) -> dict:
     """A proposal as stored in the database."""
     return {"mean": list(proposal.mean), "std": list(proposal.std)}
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file; ValueError when it cannot be read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ValueError(f"Cannot read the model file {path}: {exc.strerror}.") from None

@@ -7,14 +7,14 @@ from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
-SECONDS_PER_MEGAPIXEL_CANDIDATE = 0.05  # generator forward on a GPU, generous
+SECONDS_PER_MEGAPIXEL_CANDIDATE = 0.5  # generator forward plus saving the image, generous
 SECONDS_PER_STEP = 0.3  # one personalisation or adaptation step on a GPU, generous
 BASE_SECONDS = 15  # loading models and moving them to the GPU
 
 
 def generate_seconds(n: int, size: int) -> int:
     """GPU seconds to ask for to paint n candidates with long side size."""
-    return int(BASE_SECONDS + n * (size * size / 1e6) * SECONDS_PER_MEGAPIXEL_CANDIDATE * 10)
+    return int(BASE_SECONDS + n * (size * size / 1e6) * SECONDS_PER_MEGAPIXEL_CANDIDATE)
 
 
 def train_seconds(steps: int) -> int:

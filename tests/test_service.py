@@ -245,7 +245,7 @@ def test_a_damaged_model_file_is_reported(service, session, data_dir):
     service.personalize(session)
     weights = data_dir / "models" / session / "1" / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-8] + b"\0" * 8)
-    service._generators.clear()
+    service.models.clear()
     with pytest.raises(ValueError, match="changed on disk"):
         service.generate(session, n=1, size=64)
 

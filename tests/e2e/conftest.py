@@ -1,33 +1,13 @@
 """Browser tests: the real app (`python app.py`) on a free loopback port, driven by Playwright in Debian's chromium."""
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def chromium_path() -> str:
-    """Debian's chromium (installed by scripts/test.sh); the tests fail, not skip, without it."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        raise RuntimeError("chromium is not installed: run scripts/test.sh, which installs Debian's chromium.")
-    return path
+from browser_helpers import CHROMIUM_FLAGS, REPO, chromium_path, free_port
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +56,3 @@ def page(browser, app_url):
     page.goto(app_url)
     yield page
     context.close()
-
-
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ and return its path."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

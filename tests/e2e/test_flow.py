@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import REPO, screenshot
+from browser_helpers import REPO, screenshot
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -44,6 +44,15 @@ def test_full_flow_generate_pick_learn_undo(page):
     second_batch = [thumbnails(page).nth(i).locator("img").get_attribute("src") for i in range(8)]
     assert second_batch != first_batch, "round 2 must show a new batch"
     screenshot(page, "flow-2-round-2")
+
+    page.get_by_role("tab", name="Explain").click()
+    expect(page.locator("#explain-note")).to_contain_text("Round 2")
+    expect(page.locator("#palettes img")).to_be_visible()
+    screenshot(page, "flow-3-explain")
+    page.get_by_role("tab", name="History").click()
+    expect(page.locator("#history-round input")).to_have_value("Round 2 (current)")
+    expect(page.locator("#history-candidates .thumbnail-item")).to_have_count(8)
+    page.get_by_role("tab", name="Paint").click()
 
     page.click("#undo-btn")
     expect(page.locator("#status")).to_contain_text("Round 1 · 2 picked")
