@@ -18,14 +18,13 @@ from .images import pil_to_tensor
 ROUND_TERMS = ("total", "content", "style", "g_adv", "anchor")
 
 
-def losses_by_round(rounds: Sequence[tuple[int, list[dict[str, float]]]]) -> list[dict]:
-    """Long-format rows (round, term, value): the mean of each loss term over the steps of each round."""
-    rows = []
+def losses_over_rounds(rounds: Sequence[tuple[int, list[dict[str, float]]]]) -> list[dict]:
+    """Long-format rows (step, round, term, value): every fine-tune step of every round, steps numbered across rounds."""
+    rows, step = [], 0
     for round_, steps in rounds:
-        for term in ROUND_TERMS:
-            values = [s[term] for s in steps if term in s]
-            if values:
-                rows.append({"round": round_, "term": term, "value": sum(values) / len(values)})
+        for losses in steps:
+            step += 1
+            rows.extend({"step": step, "round": round_, "term": term, "value": losses[term]} for term in ROUND_TERMS if term in losses)
     return rows
 
 

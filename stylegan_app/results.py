@@ -46,7 +46,7 @@ class Explanation:
     """What the rounds changed, as rows for plots and images (see explain.py)."""
 
     round: int
-    losses_by_round: list[dict]  # round, term, value
+    losses_over_rounds: list[dict]  # step (counted across rounds), round, term, value
     style_layers: list[dict]  # layer, when, value: the last round's first vs last step
     layer_changes: list[dict]  # layer, change: relative weight change of the last round
     palettes: Image.Image  # the style image's, the picks' and the current candidates' palettes

@@ -21,7 +21,7 @@ from . import store
 from .adapt import ADAPT_CONFIG, adapt_to_style
 from .checkpoint import WEIGHTS_NAME, load_generator, save_generator
 from .config import CHECKPOINTS_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
-from .explain import attention_overlay, layer_changes, losses_by_round, palette_strip, style_layers_before_after
+from .explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
 from .finish import finish
 from .generator import Generator
 from .hub import write_model_card
@@ -381,7 +381,7 @@ class StyleService:
         )  # fmt: skip
         return Explanation(
             round=current.round,
-            losses_by_round=losses_by_round([(v.round, v.losses) for v in line if v.losses]),
+            losses_over_rounds=losses_over_rounds([(v.round, v.losses) for v in line if v.losses]),
             style_layers=style_layers_before_after(current.losses),
             layer_changes=layer_changes(self._generator(parent), generator) if parent is not None else [],
             palettes=palettes,

@@ -231,15 +231,16 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
 
     def on_explain(st):
         if st.session is None:
-            return (None,) * 5 + ("Generate and learn a round first: this tab then shows what changed.",)
+            return (None,) * 4 + (gr.update(visible=False), "Generate and learn a round first: this tab then shows what changed.")
         ex = service.explain(st.session)
-        note = f"Round {ex.round + 1}. " + (
-            "Attention: where the bottleneck's self-attention looks, over your photo."
-            if ex.attention is not None
-            else "This model has no self-attention layer, so there is no attention map to show."
+        note = f"Round {ex.round + 1}" + (
+            " (nothing learned yet: press *Learn my taste* on the Paint tab)." if ex.round == 0 else f", after {ex.round} round(s)."
         )
+        note += " This model has no self-attention layer, so there is no attention map." if ex.attention is None else ""
         frame = lambda rows: pd.DataFrame(rows) if rows else None  # noqa: E731
-        return frame(ex.style_layers), frame(ex.losses_by_round), frame(ex.layer_changes), ex.palettes, ex.attention, note
+        bars = [{**row, "bar": f"{row['layer']} {row['when'].split()[0]}"} for row in ex.style_layers]  # side by side, not stacked
+        attention_view = gr.update(value=ex.attention, visible=ex.attention is not None)
+        return frame(bars), frame(ex.losses_over_rounds), frame(ex.layer_changes), ex.palettes, attention_view, note
 
     def on_history(st, choice):
         if st.session is None:
@@ -316,12 +317,16 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
         with gr.Tab("Explain") as explain_tab:
             explain_note = gr.Markdown("Generate and learn a round first: this tab then shows what changed.", elem_id="explain-note")
             with gr.Row():
-                layers_plot = gr.BarPlot(x="layer", y="value", color="when", title="Style loss per layer, last round", height=260)
-                rounds_plot = gr.LinePlot(x="round", y="value", color="term", title="Losses over rounds (mean per round)", height=260)
+                layers_plot = gr.BarPlot(x="bar", y="value", color="when", title="Style loss per layer: first vs last step, last round",
+                                         height=260, x_title="layer")  # fmt: skip
+                rounds_plot = gr.LinePlot(x="step", y="value", color="term", title="Losses over rounds (each step, round after round)",
+                                          height=260, x_title="step")  # fmt: skip
             changes_plot = gr.BarPlot(x="layer", y="change", title="Which generator blocks the last round changed (relative)", height=260)
             with gr.Row():
-                palettes = gr.Image(label="Palettes: the painting, your picks, the latest batch", type="pil", elem_id="palettes")
-                attention = gr.Image(label="Attention over your photo", type="pil")
+                with gr.Column():
+                    gr.Markdown("**Palettes**: the painting's colours, your picks' (the target you pulled toward) and the latest batch's")
+                    palettes = gr.Image(show_label=False, type="pil", elem_id="palettes", height=140)
+                attention = gr.Image(label="Attention over your photo", type="pil", visible=False)
         with gr.Tab("History") as history_tab:
             with gr.Row():
                 round_choice = gr.Dropdown([], label="Round", elem_id="history-round")

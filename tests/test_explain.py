@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 from stylegan_app.config import STYLE_LAYERS
-from stylegan_app.explain import attention_overlay, layer_changes, losses_by_round, palette, palette_strip, style_layers_before_after
+from stylegan_app.explain import attention_overlay, layer_changes, losses_over_rounds, palette, palette_strip, style_layers_before_after
 from stylegan_app.generator import Generator
 
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
@@ -27,21 +27,22 @@ def two_colours(width: int = 40, height: int = 40, red_columns: int = 30) -> Ima
     return image
 
 
-def test_losses_by_round_averages_each_term_per_round():
+def test_losses_over_rounds_numbers_steps_across_rounds_and_keeps_known_terms():
     rounds = [
-        (1, [{"total": 1.0, "content": 2.0, "style_relu1_2": 9.0}, {"total": 3.0, "content": 4.0, "g_adv": 5.0}]),
+        (1, [{"total": 1.0, "content": 2.0, "style_relu1_2": 9.0}, {"total": 3.0, "g_adv": 5.0}]),
         (2, [{"total": 10.0}]),
     ]
-    assert losses_by_round(rounds) == [
-        {"round": 1, "term": "total", "value": 2.0},
-        {"round": 1, "term": "content", "value": 3.0},
-        {"round": 1, "term": "g_adv", "value": 5.0},  # averaged over the steps that have it
-        {"round": 2, "term": "total", "value": 10.0},
+    assert losses_over_rounds(rounds) == [
+        {"step": 1, "round": 1, "term": "total", "value": 1.0},
+        {"step": 1, "round": 1, "term": "content", "value": 2.0},
+        {"step": 2, "round": 1, "term": "total", "value": 3.0},
+        {"step": 2, "round": 1, "term": "g_adv", "value": 5.0},
+        {"step": 3, "round": 2, "term": "total", "value": 10.0},
     ]
 
 
-def test_losses_by_round_of_a_round_without_steps_is_empty():
-    assert losses_by_round([(1, [])]) == []
+def test_losses_over_rounds_of_a_round_without_steps_is_empty():
+    assert losses_over_rounds([(1, [])]) == []
 
 
 def test_style_layers_before_after_gives_first_and_last_step_per_layer():

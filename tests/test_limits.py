@@ -1,6 +1,7 @@
 """Tests for limits.py: jobs per user (also across threads) and the request body size limit."""
 
 import asyncio
+import concurrent.futures
 import threading
 
 import pytest
@@ -122,6 +123,12 @@ def chunks(n: int, size: int = 30):
         yield b"x" * size
 
 
+def run_in_own_thread(coroutine) -> None:
+    """asyncio.run in a fresh thread: the browser tests' Playwright keeps an event loop running in the main one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def call(app, scope: dict, messages: list[dict]) -> list[dict]:
     """Run an ASGI app on a hand-written scope and incoming messages; returns what it sent."""
     sent: list[dict] = []
@@ -133,7 +140,7 @@ def call(app, scope: dict, messages: list[dict]) -> list[dict]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_in_own_thread(app(scope, receive, send))
     return sent
 
 
@@ -220,7 +227,7 @@ def test_other_scopes_pass_through_untouched(kind):
     async def app(*args) -> None:
         seen.append(args)
 
-    asyncio.run(BodySizeLimit(app, max_bytes=LIMIT)(scope, receive, send))
+    run_in_own_thread(BodySizeLimit(app, max_bytes=LIMIT)(scope, receive, send))
     assert len(seen) == 1
     assert seen[0][0] is scope and seen[0][1] is receive and seen[0][2] is send
 

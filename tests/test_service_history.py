@@ -99,7 +99,8 @@ def test_explain_reports_the_last_rounds_losses_layers_and_palettes(service, ses
     service.generate(session, n=2, size=64)
     ex = service.explain(session)
     assert ex.round == 2
-    assert sorted({row["round"] for row in ex.losses_by_round}) == [1, 2]
+    assert sorted({row["round"] for row in ex.losses_over_rounds}) == [1, 2]
+    assert max(row["step"] for row in ex.losses_over_rounds) == 2 * service.personalize_cfg.steps
     assert {row["when"] for row in ex.style_layers} == {"first step", "last step"}
     assert any(row["change"] > 0 for row in ex.layer_changes)
     assert ex.palettes.height == 3 * 36 and ex.attention is None  # the tiny presets have no self-attention
@@ -107,7 +108,7 @@ def test_explain_reports_the_last_rounds_losses_layers_and_palettes(service, ses
 
 def test_explain_before_any_round_has_no_round_losses(service, session):
     ex = service.explain(session)
-    assert ex.round == 0 and ex.losses_by_round == [] and ex.style_layers == [] and ex.layer_changes == []
+    assert ex.round == 0 and ex.losses_over_rounds == [] and ex.style_layers == [] and ex.layer_changes == []
 
 
 def test_out_of_memory_retries_at_a_smaller_size(service, session, monkeypatch):
