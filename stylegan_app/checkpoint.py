@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,10 @@ from .generator import Generator
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 GENERATOR_ARGS = ("z_dim", "channels", "n_res", "attention", "mapping_dim")
+MAX_CONFIG_BYTES = 64 * 1024
+MAX_WEIGHTS_BYTES = 256 * 1024 * 1024  # the presets are about 5 MB
+MAX_HEADER_BYTES = 1024 * 1024
+SAFETENSORS_DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "F64": torch.float64, "I64": torch.int64}
 
 
 def atomic_write(path: Path, write) -> None:
@@ -61,22 +66,32 @@ def save_generator(generator: Generator, folder: Path) -> None:
     atomic_write_json(folder / CONFIG_NAME, generator_config(generator))
 
 
+def read_config(folder: Path) -> dict:
+    """config.json as generator arguments, refusing unknown keys."""
+    try:
+        config = json.loads((Path(folder) / CONFIG_NAME).read_text())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"Cannot read {Path(folder) / CONFIG_NAME}: {exc}") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{Path(folder) / CONFIG_NAME} must hold a JSON object of generator settings")
+    unknown = set(config) - set(GENERATOR_ARGS)
+    if unknown:
+        raise ValueError(f"Unknown generator settings in {Path(folder) / CONFIG_NAME}: {sorted(unknown)}")
+    return config
+
+
+def build_generator(config: dict, source: Path) -> Generator:
+    """A generator from checked config arguments (random weights)."""
+    try:
+        return Generator(**config)
+    except (TypeError, ValueError, RuntimeError) as exc:  # RuntimeError: torch refuses negative sizes
+        raise ValueError(f"Invalid generator settings in {source}: {exc}") from None
+
+
 def load_generator(folder: Path, device: str = "cpu") -> Generator:
     """Load and validate a generator folder; refuses unknown config keys, wrong tensors or non-finite values."""
     folder = Path(folder)
-    try:
-        config = json.loads((folder / CONFIG_NAME).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"Cannot read {folder / CONFIG_NAME}: {exc}") from None
-    if not isinstance(config, dict):
-        raise ValueError(f"{folder / CONFIG_NAME} must hold a JSON object of generator settings")
-    unknown = set(config) - set(GENERATOR_ARGS)
-    if unknown:
-        raise ValueError(f"Unknown generator settings in {folder / CONFIG_NAME}: {sorted(unknown)}")
-    try:
-        generator = Generator(**config)
-    except (TypeError, ValueError, RuntimeError) as exc:  # RuntimeError: torch refuses negative sizes
-        raise ValueError(f"Invalid generator settings in {folder / CONFIG_NAME}: {exc}") from None
+    generator = build_generator(read_config(folder), folder / CONFIG_NAME)
     try:
         state = load_file(str(folder / WEIGHTS_NAME))
     except (OSError, SafetensorError) as exc:
@@ -84,6 +99,66 @@ def load_generator(folder: Path, device: str = "cpu") -> Generator:
     check_state(state, generator.state_dict())
     generator.load_state_dict(state, strict=True)
     return generator.to(device).eval()
+
+
+def check_folder(folder: Path) -> None:
+    """Check an untrusted model folder before reading any tensor: file sizes, the safetensors header, and exact
+    tensor names, shapes and dtypes against what its config builds. load_generator then checks the values."""
+    folder = Path(folder)
+    for name, limit in ((CONFIG_NAME, MAX_CONFIG_BYTES), (WEIGHTS_NAME, MAX_WEIGHTS_BYTES)):
+        path = folder / name
+        if not path.is_file():
+            raise ValueError(f"The model has no {name}.")
+        if path.stat().st_size > limit:
+            raise ValueError(f"{name} is {path.stat().st_size:,} bytes; the limit is {limit:,}.")
+    expected = build_generator(read_config(folder), folder / CONFIG_NAME).state_dict()
+    header = read_safetensors_header(folder / WEIGHTS_NAME)
+    found = {name: (SAFETENSORS_DTYPES.get(entry["dtype"]), tuple(entry["shape"])) for name, entry in header.items()}
+    check_state_shapes(found, {name: (t.dtype, tuple(t.shape)) for name, t in expected.items()})
+
+
+def read_safetensors_header(path: Path) -> dict:
+    """The tensor table of a safetensors file, checked: bounded size, well-formed entries, data exactly filling the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        prefix = f.read(8)
+        if len(prefix) < 8:
+            raise ValueError(f"{path.name} is truncated: it is not a safetensors file.")
+        length = int.from_bytes(prefix, "little")
+        if length > MAX_HEADER_BYTES:
+            raise ValueError(f"{path.name} has a {length:,}-byte header; the limit is {MAX_HEADER_BYTES:,}: refused.")
+        if 8 + length > size:
+            raise ValueError(f"{path.name} is truncated (its header runs past the end of the file).")
+        try:
+            header = json.loads(f.read(length))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ValueError(f"{path.name} has a damaged header: it is not a safetensors file.") from None
+    if not isinstance(header, dict):
+        raise ValueError(f"{path.name} has a damaged header: it is not a safetensors file.")
+    header.pop("__metadata__", None)
+    end = 0
+    for name, entry in header.items():
+        try:
+            dtype, shape, (start, stop) = entry["dtype"], [int(d) for d in entry["shape"]], entry["data_offsets"]
+            itemsize = torch.empty((), dtype=SAFETENSORS_DTYPES[dtype]).element_size()
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"{path.name}: tensor {name!r} has a damaged or unsupported entry.") from None
+        if not 0 <= start <= stop or stop - start != itemsize * math.prod(shape):
+            raise ValueError(f"{path.name}: tensor {name!r} does not fit its declared shape.")
+        end = max(end, stop)
+    if 8 + length + end != size:
+        raise ValueError(f"{path.name} is truncated or has trailing data ({size:,} bytes, header says {8 + length + end:,}).")
+    return header
+
+
+def check_state_shapes(found: dict[str, tuple], expected: dict[str, tuple]) -> None:
+    """Exact names, and (dtype, shape) per name, or a ValueError saying what differs."""
+    missing, extra = set(expected) - set(found), set(found) - set(expected)
+    if missing or extra:
+        raise ValueError(f"Checkpoint tensors do not match the model: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}")
+    for name, (dtype, shape) in expected.items():
+        if found[name] != (dtype, shape):
+            raise ValueError(f"Checkpoint tensor {name} is {found[name][1]} {found[name][0]}, expected {shape} {dtype}")
 
 
 def check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -17,26 +18,26 @@ import torch
 from PIL import Image
 from sqlalchemy import delete, select
 
-from . import store
+from . import hub, store
 from .adapt import ADAPT_CONFIG, adapt_to_style
-from .checkpoint import WEIGHTS_NAME, load_generator, save_generator
-from .config import CHECKPOINTS_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
+from .checkpoint import WEIGHTS_NAME, load_generator
+from .config import CHECKPOINTS_DIR, REPO_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
 from .explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
 from .finish import finish
 from .generator import Generator
-from .hub import write_model_card
-from .images import decode_image, load_rgb, resize_long_side
+from .images import contact_sheet, decode_image, load_rgb, resize_long_side
 from .lossnet import LossNetwork, shared_lossnet
 from .model_files import PRESET_PREFIX, ModelFiles, file_sha256
 from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
 from .results import Candidate, Explanation, PersonalizeReport, RoundView
-from .sampling import Proposal, generate, prepare_content
+from .sampling import Proposal, generate, prepare_content, seeded_z
 from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
 from .user_input import check_candidate_ids, check_ratings, check_strength, check_user_name
 
 ProgressFn = Callable[[float, str], None]
 EXTRA_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"
+SAMPLE_PHOTO = REPO_DIR / "examples" / "photos" / "mont_saint_michel.jpg"  # held out of preset training
 MAX_STEPS = 500
 MAX_SEED = 2**31 - 1
 
@@ -98,31 +99,57 @@ class StyleService:
         photo = decode_image(content, self.settings.limits)
         user_name = check_user_name(user)
         session_id = store.new_id()
-        preset_name, style_image = None, None
         if isinstance(style, str):
             preset = get_preset(style, self.settings.styles_dir)
-            preset_name, folder = preset.name, preset.folder
             path = PRESET_PREFIX + preset.name
-            z_dim = load_generator(folder).z_dim
-        else:
-            style_image = decode_image(style, self.settings.limits)
-            generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
-            path, sha = self.models.save(generator, session_id, 0)
-            z_dim = generator.z_dim
-        if preset_name is not None:
-            sha = file_sha256(folder / WEIGHTS_NAME)
+            sha = file_sha256(preset.folder / WEIGHTS_NAME)
+            z_dim = load_generator(preset.folder).z_dim
+            return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=preset.name, lineage=[path])
+        style_image = decode_image(style, self.settings.limits)
+        generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
+        path, sha = self.models.save(generator, session_id, 0)
+        return self._new_session(session_id, photo, user_name, path, sha, generator.z_dim, style_image=style_image)
+
+    def start_session_from_hub(
+        self, content: Image.Image | bytes | str, repo_id: str, revision: str | None = None, user: str | None = None
+    ) -> str:
+        """A new session on a shared model pulled from the Hub (pinned to the resolved commit, checked before use)."""
+        photo = decode_image(content, self.settings.limits)
+        user_name = check_user_name(user)
+        pulled = hub.pull(repo_id, revision)
+        if not (pulled.folder / hub.STYLE_NAME).is_file():
+            raise ValueError(f"{repo_id} has no {hub.STYLE_NAME}, which a round needs: it was not shared by this app.")
+        style_image = decode_image(pulled.folder / hub.STYLE_NAME, self.settings.limits)
+        session_id = store.new_id()
+        path, sha = self.models.save(hub.check_shared_folder(pulled.folder), session_id, 0)
+        return self._new_session(session_id, photo, user_name, path, sha, load_generator(self.data_dir / path).z_dim,
+                                 style_image=style_image, base_model=repo_id, lineage=list(pulled.lineage))  # fmt: skip
+
+    def _new_session(
+        self,
+        session_id: str,
+        photo: Image.Image,
+        user_name: str | None,
+        path: str,
+        sha: str,
+        z_dim: int,
+        preset: str | None = None,
+        style_image: Image.Image | None = None,
+        base_model: str | None = None,
+        lineage: list[str] | None = None,
+    ) -> str:
+        """One transaction: the user, the images, the session and its round-0 model version."""
         with self.db.begin() as db:
             user_row = self._user(db, user_name)
             content_sha = self.images.put(db, photo)
             style_sha = self.images.put(db, style_image) if style_image is not None else None
             db.add(
-                store.StyleSession(
-                    id=session_id, user_id=user_row.id, content_sha=content_sha, style_preset=preset_name, style_sha=style_sha
-                )
-            )
+                store.StyleSession(id=session_id, user_id=user_row.id, content_sha=content_sha, style_preset=preset, style_sha=style_sha,
+                                   base_model=base_model, lineage=lineage or [])
+            )  # fmt: skip
             db.flush()
-            proposal = Proposal.prior(z_dim)
-            db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal_json(proposal), losses=[]))
+            proposal = proposal_json(Proposal.prior(z_dim))
+            db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal, losses=[]))
         return session_id
 
     @staticmethod
@@ -389,17 +416,40 @@ class StyleService:
         )
 
     def export(self, session_id: str, out_dir: str | Path) -> Path:
-        """Write the session's current model in the Hugging Face layout: config.json, model.safetensors, README.md."""
+        """Write the session's current model in the Hugging Face layout, ready to share: config.json, model.safetensors,
+        README.md (model card with lineage), samples.jpg (8 candidates of a held-out photo) and style.png."""
         with self.db() as db:
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
-            n_picks = len(
-                store.picks_of(db, [c.id for c in db.scalars(select(store.Candidate).where(store.Candidate.session_id == session_id))])
-            )
-        out = Path(out_dir)
-        save_generator(self._generator(version), out)
-        write_model_card(out, style=session.style_preset or "the user's own style image", rounds=version.round, picks=n_picks)
-        return out
+            shown = db.scalars(select(store.Candidate.id).where(store.Candidate.session_id == session_id)).all()
+            n_picks = len(store.picks_of(db, list(shown)))
+        generator = self._generator(version)
+        sample_photo = prepare_content(load_rgb(SAMPLE_PHOTO), 256, self.settings.max_side)
+        samples = contact_sheet(generate(generator, sample_photo, seeded_z(0, 8, generator.z_dim), self.device), columns=4, tile=256)
+        if session.style_preset is not None:
+            meta = get_preset(session.style_preset, self.settings.styles_dir).metadata()
+            style = f"{meta.get('artist', 'unknown artist')}, {meta.get('title', session.style_preset)}"
+            licence = meta.get("licence", "see the app's README")
+        elif session.base_model is not None:
+            style, licence = f"the style image of {session.base_model}", f"as stated in the card of {session.base_model}"
+        else:
+            style, licence = "a style image of the user's own", "not recorded (uploaded by the user who trained this model)"
+        info = hub.CardInfo(
+            style=style, style_licence=licence, rounds=version.round, picks=n_picks, training=round_settings(self.personalize_cfg),
+            base_model=session.base_model, base_preset=session.style_preset, lineage=tuple(session.lineage or ()),
+        )  # fmt: skip
+        return hub.export_folder(generator, Path(out_dir), info, samples, self._style_image(session))
+
+    def push(self, session_id: str, name: str, token: str, user: str | None = None) -> tuple[str, str]:
+        """Export the current model and push it to the token owner's own namespace as <user>/<name>; (repo_id, commit)."""
+        hub.check_model_name(name)  # before the export's work; the namespace is checked against the token's user in push
+        with tempfile.TemporaryDirectory(prefix="stylegan_app_share_") as folder:
+            self.export(session_id, folder)
+            return hub.push(Path(folder), name, token, user=user)
+
+    def shared_models(self, limit: int = 24) -> list[hub.SharedModel]:
+        """Models of this library on the Hub; ValueError saying the Hub is unreachable when it is."""
+        return hub.list_shared(limit)
 
     # ---- internals -----------------------------------------------------------------------------
 
@@ -433,3 +483,9 @@ def extra_photos() -> tuple[Image.Image, ...]:
 def proposal_json(proposal: Proposal) -> dict:
     """A proposal as stored in the database."""
     return {"mean": list(proposal.mean), "std": list(proposal.std)}
+
+
+def round_settings(cfg: PersonalizeConfig) -> dict:
+    """The settings of a personalisation round that a model card lists."""
+    keys = ("steps", "size", "crop", "lr", "style_lambda", "beta", "max_step", "adv_weight", "diversity_weight", "anchor_weight")
+    return {key: getattr(cfg, key) for key in keys}

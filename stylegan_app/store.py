@@ -66,6 +66,8 @@ class StyleSession(Base):
     content_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
     style_preset: Mapped[str | None] = mapped_column(String(100))  # the preset the session started from
     style_sha: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))  # the user's own style image, if any
+    base_model: Mapped[str | None] = mapped_column(String(200))  # the Hub repo it was pulled from, if any
+    lineage: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # oldest first: preset:<name>, <repo>@<commit>
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -263,7 +263,7 @@ def test_export_writes_the_hugging_face_layout(service, session, tmp_path):
     service.pick(session, [c.id])
     service.personalize(session)
     out = service.export(session, tmp_path / "export")
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "config.json", "model.safetensors"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "config.json", "model.safetensors", "samples.jpg", "style.png"]
     exported = load_generator(out)
     with service.db() as db:
         current = service._generator(store.current_version(db, session))

@@ -42,7 +42,7 @@ def add_session(db, images: store.ImageFiles, image, preset: str = "alpha") -> s
 
 def test_migrate_creates_the_models_schema(engine):
     store.migrate(engine)
-    assert store.current_revision(engine) == "0002"
+    assert store.current_revision(engine) == "0003"
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), store.Base.metadata) == []
 
@@ -61,7 +61,7 @@ def test_migrate_upgrades_a_previous_version_database_keeping_rows(engine, tmp_p
         )
     assert "steps" not in {c["name"] for c in inspect(engine).get_columns("model_versions")}
     store.migrate(engine)
-    assert store.current_revision(engine) == "0002"
+    assert store.current_revision(engine) == "0003"
     with sessionmaker(engine)() as db:
         version = db.scalars(select(store.ModelVersion)).one()
         assert (version.session_id, version.steps, version.seconds) == ("s1", 0, 0.0)
@@ -70,7 +70,7 @@ def test_migrate_upgrades_a_previous_version_database_keeping_rows(engine, tmp_p
 def test_migrate_twice_is_harmless(engine):
     store.migrate(engine)
     store.migrate(engine)
-    assert store.current_revision(engine) == "0002"
+    assert store.current_revision(engine) == "0003"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
