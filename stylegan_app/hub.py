@@ -24,6 +24,7 @@ SHARED_FILES = [CONFIG_NAME, WEIGHTS_NAME, CARD_NAME, SAMPLES_NAME, STYLE_NAME] 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$")  # a Hub user or repo name
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
+REVISION = re.compile(r"[A-Za-z0-9._/-]{1,100}")  # a branch, tag or commit id
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,16 @@ def export_folder(generator: Generator, folder: Path, info: CardInfo, samples: I
 
 
 def check_model_name(name: str) -> str:
-    """The repo part of name ("model" or "user/model"), if it is a valid Hub repo name."""
-    repo = name.strip().rpartition("/")[2] if isinstance(name, str) else ""
-    if not NAME.match(repo) or (isinstance(name, str) and name.count("/") > 1):
+    """The repo part of name ("model" or "user/model"), if every part is a valid Hub name."""
+    parts = name.strip().split("/") if isinstance(name, str) else []
+    if not 1 <= len(parts) <= 2 or not all(NAME.fullmatch(part) for part in parts):
         raise ValueError("A model name is 1-96 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.")
-    return repo
+    return parts[-1]
 
 
 def own_repo_id(user: str, name: str) -> str:
     """user/name, refusing anything that would land outside the user's own namespace."""
-    if not isinstance(user, str) or not NAME.match(user):
+    if not isinstance(user, str) or not NAME.fullmatch(user):
         raise ValueError("Sign in to the Hugging Face Hub first: the model is shared under your own account.")
     repo = check_model_name(name)
     namespace = name.strip().rpartition("/")[0]
@@ -152,6 +153,7 @@ def push(folder: Path, name: str, token: str, user: str | None = None, endpoint:
     missing = [f for f in SHARED_FILES if not (Path(folder) / f).is_file()]
     if missing:
         raise ValueError(f"Export the model first: {', '.join(missing)} missing.")
+    check_model_name(name)  # a malformed name is refused before any Hub call, whoami included
     repo_id = own_repo_id(user, name) if user is not None else None
     api = HfApi(endpoint=endpoint, token=token)
     try:
@@ -168,9 +170,12 @@ def push(folder: Path, name: str, token: str, user: str | None = None, endpoint:
 
 def pull(repo_id: str, revision: str | None = None, cache_dir: Path | None = None, endpoint: str | None = None) -> PulledModel:
     """Download (or find in the cache) a shared model at a revision, pinned to its commit, and check it before use."""
-    if not isinstance(repo_id, str) or not all(NAME.match(part) for part in repo_id.split("/")) or repo_id.count("/") != 1:
+    if not isinstance(repo_id, str) or repo_id.count("/") != 1 or not all(NAME.fullmatch(part) for part in repo_id.split("/")):
         raise ValueError("A model id looks like user/model-name.")
-    if revision is not None and (not isinstance(revision, str) or not re.match(r"^[A-Za-z0-9._/-]{1,100}$", revision)):
+    # Offline, huggingface_hub reads refs/<revision> as a path: ".." or a leading "/" would read outside the repo's refs.
+    if revision is not None and (
+        not isinstance(revision, str) or not REVISION.fullmatch(revision) or ".." in revision or revision.startswith("/")
+    ):
         raise ValueError("A revision is a branch, tag or commit id.")
     try:
         folder = Path(

@@ -204,3 +204,15 @@ def contact_sheet(
             draw.rectangle((x, y, right + 3, bottom + 3), fill=(20, 20, 20))
             draw.text((x + 4, y + 3), labels[i], fill=WHITE, font=font)
     return sheet
+
+
+def image_grid(images: Sequence[Image.Image], columns: int = 4, pad: int = 4) -> Image.Image:
+    """Same-size images in a tight white grid (no square tiles), e.g. a model's sample sheet."""
+    if not images:
+        raise ValueError("image_grid needs at least one image.")
+    w, h = images[0].size
+    rows = math.ceil(len(images) / columns)
+    sheet = Image.new("RGB", (columns * (w + pad) + pad, rows * (h + pad) + pad), WHITE)
+    for i, img in enumerate(images):
+        sheet.paste(_to_rgb(img).resize((w, h)), (pad + (i % columns) * (w + pad), pad + (i // columns) * (h + pad)))
+    return sheet

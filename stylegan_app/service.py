@@ -25,7 +25,7 @@ from .config import CHECKPOINTS_DIR, REPO_DIR, PersonalizeConfig, Settings, Trai
 from .explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
 from .finish import finish
 from .generator import Generator
-from .images import contact_sheet, decode_image, load_rgb, resize_long_side
+from .images import decode_image, image_grid, load_rgb, resize_long_side
 from .lossnet import LossNetwork, shared_lossnet
 from .model_files import PRESET_PREFIX, ModelFiles, file_sha256
 from .personalize import RoundInputs, personalize_round
@@ -425,7 +425,7 @@ class StyleService:
             n_picks = len(store.picks_of(db, list(shown)))
         generator = self._generator(version)
         sample_photo = prepare_content(load_rgb(SAMPLE_PHOTO), 256, self.settings.max_side)
-        samples = contact_sheet(generate(generator, sample_photo, seeded_z(0, 8, generator.z_dim), self.device), columns=4, tile=256)
+        samples = image_grid(generate(generator, sample_photo, seeded_z(0, 8, generator.z_dim), self.device), columns=4)
         if session.style_preset is not None:
             meta = get_preset(session.style_preset, self.settings.styles_dir).metadata()
             style = f"{meta.get('artist', 'unknown artist')}, {meta.get('title', session.style_preset)}"

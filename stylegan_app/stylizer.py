@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .checkpoint import load_generator
+from .checkpoint import check_folder, load_generator
 from .config import Settings
 from .generator import Generator
 from .images import decode_image
@@ -28,13 +28,22 @@ class Stylizer:
 
     @classmethod
     def for_style(cls, style: str, device: str, settings: Settings, progress: ProgressFn | None = None) -> Stylizer:
-        """A preset by name, or a style image file (adapted from the nearest preset)."""
+        """A preset by name, an exported model folder, a style image file (adapted from the nearest preset), or a shared
+        model's Hub id (user/name, pulled pinned and checked)."""
         names = [p.name for p in list_presets(settings.styles_dir)]
         if style in names:
             preset = get_preset(style, settings.styles_dir)
             return cls(load_generator(preset.folder, device), style, device, settings.max_side)
+        if Path(style).is_dir():
+            check_folder(Path(style))  # an exported or downloaded model: untrusted, checked before any tensor is read
+            return cls(load_generator(Path(style), device), Path(style).name, device, settings.max_side)
+        if not Path(style).is_file() and style.count("/") == 1 and not style.startswith((".", "/")):
+            from .hub import pull
+
+            pulled = pull(style)
+            return cls(load_generator(pulled.folder, device), f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.max_side)
         if not Path(style).is_file():
-            raise ValueError(f"{style!r} is neither a preset ({', '.join(names)}) nor an image file.")
+            raise ValueError(f"{style!r} is neither a preset ({', '.join(names)}), a model folder, an image file nor a Hub id.")
         from .adapt import adapt_to_style
 
         image = decode_image(style, settings.limits)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import os
 import re
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import gradio as gr
 import pandas as pd
+from gradio.utils import get_space
 from PIL import Image
 
 from .config import REPO_DIR
@@ -61,6 +63,7 @@ class TabState:
     history_shown: list[str] = field(default_factory=list)
     history_selected: str | None = None
     settings: dict = field(default_factory=lambda: {"n": 8, "size": 512, "strength": 1.0, "keep_colours": False})
+    shared: tuple[str, str | None] | None = None  # (repo id, revision) of a shared model chosen on the Shared tab
 
 
 def refusing(handler: Callable, n_outputs: int) -> Callable:
@@ -125,8 +128,8 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
         except OSError:
             raise ValueError("The upload could not be read: please upload the file again.") from None
 
-    def style_key(photo: bytes, preset: str | None, own: bytes | None) -> str:
-        return hashlib.sha256(photo + b"\0" + (own if own is not None else (preset or "").encode())).hexdigest()
+    def style_key(photo: bytes, source: bytes | str) -> str:
+        return hashlib.sha256(photo + b"\0" + (source if isinstance(source, bytes) else source.encode())).hexdigest()
 
     def check_controls(n, size, strength, seed) -> dict:
         """The server's own limits: the browser's sliders can be bypassed."""
@@ -146,16 +149,21 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
     def on_generate(st, photo, preset, own, n, size, strength, keep, seed, request: gr.Request, progress=gr.Progress()):
         if photo is None:
             raise ValueError("Please upload a photo first (or click one of the examples).")
-        if own is None and preset not in presets:
+        if own is None and st.shared is None and preset not in presets:
             raise ValueError("Please choose a painting from the list, or upload your own style image.")
         controls = check_controls(n, size, strength, seed)
         st = replace(st)
         with limiter.slot(user_key(request)):
             photo_bytes, own_bytes = read_upload(photo), read_upload(own) if own is not None else None
-            key = style_key(photo_bytes, preset, own_bytes)
+            source = own_bytes if own_bytes is not None else f"hub:{st.shared[0]}@{st.shared[1]}" if st.shared else preset
+            key = style_key(photo_bytes, source)
             if st.session is None or st.key != key:
-                style = own_bytes if own_bytes is not None else preset
-                st.session = service.start_session(photo_bytes, style, progress=lambda f, m: progress(f, desc=m))
+                if own_bytes is None and st.shared is not None:
+                    progress(0.1, desc=f"fetching and checking {st.shared[0]}")
+                    st.session = service.start_session_from_hub(photo_bytes, *st.shared)
+                else:
+                    style = own_bytes if own_bytes is not None else preset
+                    st.session = service.start_session(photo_bytes, style, progress=lambda f, m: progress(f, desc=m))
                 st.key = key
             st.settings = {"n": controls["n"], "size": controls["size"], "strength": controls["strength"], "keep_colours": bool(keep)}
             progress(0.9, desc="painting the candidates")
@@ -242,6 +250,35 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
         attention_view = gr.update(value=ex.attention, visible=ex.attention is not None)
         return frame(bars), frame(ex.losses_over_rounds), frame(ex.layer_changes), ex.palettes, attention_view, note
 
+    def on_share(st, name, profile: gr.OAuthProfile | None, oauth_token: gr.OAuthToken | None):
+        if st.session is None:
+            raise ValueError("Generate (and learn a round or two) before sharing your model.")
+        # On a Space the signed-in user's OAuth token; locally a token from the environment. Never stored or logged.
+        token = oauth_token.token if oauth_token is not None else os.environ.get("HF_TOKEN")
+        repo_id, commit = service.push(st.session, name, token, user=profile.username if profile is not None else None)
+        return f"Shared as [{repo_id}](https://huggingface.co/{repo_id}) (commit `{commit[:10]}`). Anyone can load it by that id."
+
+    def on_browse():
+        try:
+            models = service.shared_models()
+        except ValueError as exc:
+            return [], str(exc)
+        if not models:
+            return [], "No shared models of this app on the Hub yet."
+        items = [(m.samples_url, f"{m.repo_id} · {m.likes} likes") for m in models]
+        return items, f"{len(models)} shared models; click one, or type an id below."
+
+    def on_browse_select(evt: gr.SelectData):
+        return str(evt.value["caption"]).split(" · ")[0] if isinstance(evt.value, dict) and evt.value.get("caption") else gr.skip()
+
+    def on_use_shared(st, repo_id, revision):
+        repo_id, revision = (repo_id or "").strip(), (revision or "").strip() or None
+        if repo_id.count("/") != 1:
+            raise ValueError("Type a model id like user/model-name.")
+        st = replace(st)
+        st.shared = (repo_id, revision)
+        return st, f"Next *Generate* on the Paint tab paints with **{repo_id}** ({revision or 'main'}), fetched and checked first."
+
     def on_history(st, choice):
         if st.session is None:
             return gr.update(choices=[], value=None), [], "No session yet.", st
@@ -257,8 +294,12 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
         )
         return gr.update(choices=labels, value=labels[index]), gallery_items(view.candidates, view.ratings), text, st
 
-    def choose_preset(evt: gr.SelectData):
-        return presets[evt.index]
+    def choose_preset(st, evt: gr.SelectData):
+        return presets[evt.index], *forget_shared(st)
+
+    def forget_shared(st):
+        """Choosing a painting replaces an uploaded style image and a chosen shared model."""
+        return None, replace(st, shared=None)
 
     def on_history_select(st, evt: gr.SelectData):
         st = replace(st)
@@ -314,6 +355,13 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
                     download_btn = gr.Button("Full-size download of the last clicked", elem_id="download-btn")
                     export_btn = gr.Button("Export my model", elem_id="export-btn")
                 files = gr.File(label="Download", elem_id="download-file", visible=False)
+                with gr.Accordion("Share my model on the Hugging Face Hub", open=False):
+                    if get_space() is not None:  # OAuth exists only on a Space; locally HF_TOKEN is used
+                        gr.LoginButton()
+                    with gr.Row():
+                        share_name = gr.Textbox(label="Model name (under your own account)", value="my-style", elem_id="share-name")
+                        share_btn = gr.Button("Share", elem_id="share-btn")
+                    share_result = gr.Markdown(elem_id="share-result")
         with gr.Tab("Explain") as explain_tab:
             explain_note = gr.Markdown("Generate and learn a round first: this tab then shows what changed.", elem_id="explain-note")
             with gr.Row():
@@ -327,6 +375,14 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
                     gr.Markdown("**Palettes**: the painting's colours, your picks' (the target you pulled toward) and the latest batch's")
                     palettes = gr.Image(show_label=False, type="pil", elem_id="palettes", height=140)
                 attention = gr.Image(label="Attention over your photo", type="pil", visible=False)
+        with gr.Tab("Shared models") as shared_tab:
+            shared_note = gr.Markdown("Models other people shared from this app.", elem_id="shared-note")
+            shared_gallery = gr.Gallery(label="Click one to choose it", elem_id="shared-models", **{**CANDIDATE_GRID, "columns": 2})
+            with gr.Row():
+                shared_id = gr.Textbox(label="Model id", placeholder="user/model-name", elem_id="hub-repo")
+                shared_rev = gr.Textbox(label="Revision (optional: branch, tag or commit)", elem_id="hub-revision")
+                use_shared_btn = gr.Button("Paint with this model", elem_id="use-shared-btn")
+            shared_choice = gr.Markdown()
         with gr.Tab("History") as history_tab:
             with gr.Row():
                 round_choice = gr.Dropdown([], label="Round", elem_id="history-round")
@@ -338,8 +394,12 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
             rerendered = gr.Image(label="Painted by the current model", type="pil")
 
         paint_outputs = [gallery, status, st]
-        preset.change(lambda: None, None, own)
-        thumbs.select(choose_preset, None, preset)
+        preset.input(forget_shared, [st], [own, st])
+        thumbs.select(choose_preset, [st], [preset, own, st])
+        share_btn.click(refusing(on_share, 1), [st, share_name], share_result)
+        shared_tab.select(on_browse, None, [shared_gallery, shared_note])
+        shared_gallery.select(on_browse_select, None, shared_id)
+        use_shared_btn.click(refusing(on_use_shared, 2), [st, shared_id, shared_rev], [st, shared_choice])
         generate_btn.click(refusing(on_generate, 3), [st, photo, preset, own, n, size, strength, keep, seed], paint_outputs,
                            concurrency_id=GPU_GROUP, concurrency_limit=1)  # fmt: skip
         gallery.select(refusing(on_select, 3), [st, rating], paint_outputs)

@@ -343,3 +343,12 @@ def test_contact_sheet_label_has_dark_box():
 def test_contact_sheet_refuses_label_count_mismatch():
     with pytest.raises(ValueError, match="labels"):
         contact_sheet([noise()], labels=["a", "b"])
+
+
+def test_image_grid_places_same_size_images_without_square_padding(make_image):
+    from stylegan_app.images import image_grid
+
+    tiles = [make_image(60, 30, seed) for seed in range(5)]
+    sheet = image_grid(tiles, columns=3, pad=2)
+    assert sheet.size == (3 * 62 + 2, 2 * 32 + 2)
+    assert sheet.getpixel((2, 2)) == tiles[0].getpixel((0, 0)) and sheet.getpixel((sheet.width - 1, sheet.height - 1)) == (255, 255, 255)

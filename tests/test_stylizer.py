@@ -44,3 +44,25 @@ def test_bad_size_refused(stylizer, rgb_image, size):
 def test_unknown_style_refused(tiny_styles_dir, data_dir):
     with pytest.raises(ValueError, match="neither a preset"):
         Stylizer.for_style("no_such_style", "cpu", Settings(data_dir=data_dir, styles_dir=tiny_styles_dir))
+
+
+def test_an_exported_model_folder_paints_like_its_preset(tiny_styles_dir, data_dir, rgb_image):
+    settings = Settings(data_dir=data_dir, styles_dir=tiny_styles_dir)
+    from_folder = Stylizer.for_style(str(tiny_styles_dir / "alpha"), "cpu", settings).candidates(rgb_image, n=2, seed=3, size=64)
+    from_name = Stylizer.for_style("alpha", "cpu", settings).candidates(rgb_image, n=2, seed=3, size=64)
+    assert [a.tobytes() for a in from_folder] == [b.tobytes() for b in from_name]
+
+
+def test_a_broken_model_folder_is_refused(tiny_styles_dir, data_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "broken"
+    shutil.copytree(tiny_styles_dir / "alpha", folder)
+    (folder / "model.safetensors").write_bytes(b"\x00" * 4)
+    with pytest.raises(ValueError, match="truncated"):
+        Stylizer.for_style(str(folder), "cpu", Settings(data_dir=data_dir, styles_dir=tiny_styles_dir))
+
+
+def test_an_unknown_hub_id_offline_is_a_clear_error(tiny_styles_dir, data_dir):
+    with pytest.raises(ValueError, match="unreachable"):
+        Stylizer.for_style("nobody/nothing", "cpu", Settings(data_dir=data_dir, styles_dir=tiny_styles_dir))

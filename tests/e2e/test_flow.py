@@ -3,27 +3,11 @@
 import re
 
 import pytest
-from browser_helpers import REPO, screenshot
+from browser_helpers import REPO, screenshot, thumbnails, upload_and_generate
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-PHOTO = REPO / "examples" / "photos" / "owl.jpg"
 ROUND_TIMEOUT = 240_000  # a personalisation round on a busy 2-core CPU
-
-
-def thumbnails(page):
-    return page.locator("#candidates .thumbnail-item")
-
-
-def upload_and_generate(page, photo=PHOTO, painting: str | None = None) -> None:
-    page.locator("#content-image input[type=file]").set_input_files(str(photo))
-    expect(page.locator("#content-image img")).to_be_visible()
-    if painting is not None:
-        page.locator("#preset-gallery .thumbnail-item", has_text=painting).click()
-        expect(page.locator("#style-preset input")).to_have_value(painting)
-    page.click("#generate-btn")
-    expect(page.locator("#status")).to_contain_text("Round 1 · 0 picked · click the candidates", timeout=120_000)
-    expect(thumbnails(page)).to_have_count(8)
 
 
 def test_full_flow_generate_pick_learn_undo(page):
