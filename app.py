@@ -6,13 +6,22 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls a
 
 from starlette.middleware import Middleware  # noqa: E402
 
+from stylegan_app.config import Settings  # noqa: E402
 from stylegan_app.limits import MAX_BODY_BYTES, BodySizeLimit  # noqa: E402
-from stylegan_app.service import StyleService  # noqa: E402
 from stylegan_app.ui import build_demo  # noqa: E402
 
 QUEUE_SIZE = 16  # waiting jobs beyond this are refused with "queue full" rather than piling up
+SETTINGS = Settings.from_env()
 
-demo = build_demo(StyleService())
+
+def make_service():
+    """The service (it imports torch): built in the background while the first page is already served."""
+    from stylegan_app.service import StyleService
+
+    return StyleService(SETTINGS)
+
+
+demo = build_demo(make_service, styles_dir=SETTINGS.styles_dir)
 
 if __name__ == "__main__":
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=1).launch(

@@ -12,10 +12,9 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from .config import CONFIG_NAME, WEIGHTS_NAME
 from .generator import Generator
 
-CONFIG_NAME = "config.json"
-WEIGHTS_NAME = "model.safetensors"
 GENERATOR_ARGS = ("z_dim", "channels", "n_res", "attention", "mapping_dim")
 MAX_CONFIG_BYTES = 64 * 1024
 MAX_WEIGHTS_BYTES = 256 * 1024 * 1024  # the presets are about 5 MB

@@ -14,6 +14,8 @@ LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_hed.safetensors"
 
 # The four VGG16 layers the losses read, shallow to deep.
 STYLE_LAYERS = ("relu1_2", "relu2_2", "relu3_3", "relu4_3")
+CONFIG_NAME = "config.json"  # a model folder in the Hugging Face layout
+WEIGHTS_NAME = "model.safetensors"
 
 
 @dataclass(frozen=True)

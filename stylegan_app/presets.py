@@ -1,4 +1,4 @@
-"""Bundled preset styles: checkpoints/styles/<name>/ with style image, weights, metadata and samples."""
+"""Bundled preset styles: checkpoints/styles/<name>/ with style image, weights, metadata and samples. Imports no torch."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .checkpoint import CONFIG_NAME, WEIGHTS_NAME
-from .config import STYLES_DIR
-from .images import load_rgb
+from .config import CONFIG_NAME, STYLES_DIR, WEIGHTS_NAME
 
 
 @dataclass(frozen=True)
@@ -28,6 +26,8 @@ class Preset:
 
     def style_image(self) -> Image.Image:
         """The painting, RGB."""
+        from .images import load_rgb  # here, not at the top: listing presets must not import torch (the first page)
+
         return load_rgb(self.style_path)
 
     def metadata(self) -> dict:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import gradio as gr
 from gradio.utils import get_space
 
-from .service import StyleService
 from .ui_handlers import (
     CANDIDATE_GRID,
     EXAMPLE_PHOTOS,
@@ -20,10 +23,16 @@ from .ui_handlers import (
     refusing,
 )
 
+if TYPE_CHECKING:
+    from .service import StyleService  # imports torch: only for type hints here
 
-def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
-    """The whole app: Paint, Explain, Shared models and History tabs."""
-    h = Handlers(service, jobs_per_user)
+
+def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user: int = 1, styles_dir: Path | None = None) -> gr.Blocks:
+    """The whole app: Paint, Explain, Shared models and History tabs.
+
+    service: the service, or a function that builds it (in the background, so the page is up before torch is).
+    """
+    h = Handlers(service, styles_dir, jobs_per_user)
     with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
         st = gr.State(TabState())
         gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
@@ -36,7 +45,7 @@ def build_demo(service: StyleService, jobs_per_user: int = 1) -> gr.Blocks:
                 gr.Examples(EXAMPLE_PHOTOS, inputs=photo, label="Example photos", cache_examples=False)
                 preset = gr.Dropdown(h.presets, value=h.presets[0] if h.presets else None, label="2 · Painting", elem_id="style-preset")
                 thumbs = gr.Gallery(
-                    [(h.service.preset_thumbnail(p), p) for p in h.presets], label="Click a painting to choose it", columns=3, height=220,
+                    list(zip(h.paintings, h.presets, strict=True)), label="Click a painting to choose it", columns=3, height=220,
                     allow_preview=False, elem_id="preset-gallery",
                 )  # fmt: skip
                 own = path_only(gr.Image(label="…or your own painting (used instead)", type="filepath", elem_id="style-image", height=160))

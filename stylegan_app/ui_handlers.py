@@ -19,16 +19,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import pandas as pd
 from PIL import Image
 
-from .config import REPO_DIR
+from .config import REPO_DIR, STYLES_DIR
 from .finish import mark_picked
 from .limits import JobLimiter
-from .service import Candidate, StyleService
+from .presets import list_presets
+from .results import Candidate
 from .space import generate_seconds, gpu, train_seconds
+
+if TYPE_CHECKING:
+    from .service import StyleService  # imports torch: only for type hints here
 
 EXAMPLE_PHOTOS = sorted(str(p) for p in (REPO_DIR / "examples" / "photos").glob("*.jpg"))
 MAX_N, MIN_SIDE, MAX_SIDE = 16, 128, 1024
@@ -96,14 +101,40 @@ def refusing(handler: Callable, n_outputs: int) -> Callable:
 class Handlers:
     """What each event does, one method per event; every method is a service call plus display. ValueError = refusal."""
 
-    def __init__(self, service: StyleService, jobs_per_user: int = 1) -> None:
-        self.service = service
-        self.presets = service.presets()
+    def __init__(self, service: StyleService | Callable[[], StyleService], styles_dir: Path | None = None, jobs_per_user: int = 1) -> None:
+        """service: the service, or a function that builds it; then it is built in the background (it imports torch,
+        a few seconds) while the page is already served, and the first event that needs it waits for it."""
+        self._service: StyleService | None = None
+        self._ready = threading.Event()
+        if hasattr(service, "presets"):
+            self._service = service
+            self._ready.set()
+            styles_dir = styles_dir or service.settings.styles_dir
+        else:
+            threading.Thread(target=self._build, args=(service,), daemon=True, name="build-service").start()
+        self.presets = [p.name for p in list_presets(styles_dir or STYLES_DIR)]
+        self.paintings = [str(p.style_path) for p in list_presets(styles_dir or STYLES_DIR)]
         self.limiter = JobLimiter(jobs_per_user)
         # On a ZeroGPU Space these run under spaces.GPU for as long as their work needs; elsewhere unchanged.
         self.on_generate = gpu(self.generate_seconds)(self.on_generate)
         self.on_learn = gpu(self.learn_seconds)(self.on_learn)
         self.on_rerender = gpu(lambda *args, **kwargs: generate_seconds(1, 512))(self.on_rerender)
+
+    def _build(self, factory: Callable[[], StyleService]) -> None:
+        try:
+            self._service = factory()
+        except Exception as exc:  # shown by the first event that needs the service
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    @property
+    def service(self) -> StyleService:
+        """The service, once built."""
+        self._ready.wait()
+        if self._service is None:
+            raise RuntimeError(f"The app could not start its service: {getattr(self, '_error', 'unknown error')}")
+        return self._service
 
     def generate_seconds(self, st: TabState, photo, preset, own, n, size, *rest, **kwargs) -> int:
         """GPU seconds for on_generate: the candidates, plus an adaptation when a new style image comes with them."""

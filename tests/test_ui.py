@@ -38,3 +38,29 @@ def test_model_events_share_one_concurrency_group(demo):
     groups = {fn.name: fn.concurrency_id for fn in demo.fns.values()}
     assert groups["on_generate"] == groups["on_learn"] == groups["on_rerender"] == "gpu"
     assert groups["on_select"] != "gpu"  # picking is never stuck behind a running round
+
+
+def test_the_ui_module_imports_no_torch_so_the_page_is_up_first():
+    import subprocess
+    import sys
+
+    code = "import sys, stylegan_app.ui; assert 'torch' not in sys.modules, 'torch was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
+
+
+def test_a_service_factory_is_built_in_the_background_and_waited_for(tiny_styles_dir, data_dir):
+    import threading
+
+    from stylegan_app.ui_handlers import Handlers
+
+    release = threading.Event()
+
+    def factory():
+        release.wait(5)
+        return StyleService(Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, device="cpu"))
+
+    handlers = Handlers(factory, styles_dir=tiny_styles_dir)
+    assert handlers.presets == ["alpha", "beta"]  # known before the service exists
+    assert not handlers._ready.is_set()
+    release.set()
+    assert handlers.service.presets() == ["alpha", "beta"]
