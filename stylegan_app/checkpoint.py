@@ -162,12 +162,8 @@ def check_state_shapes(found: dict[str, tuple], expected: dict[str, tuple]) -> N
 
 def check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> None:
     """Exact tensor names, shapes and dtypes, and finite values, or a ValueError saying what differs."""
-    missing, extra = set(expected) - set(state), set(state) - set(expected)
-    if missing or extra:
-        raise ValueError(f"Checkpoint tensors do not match the model: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}")
-    for name, ref in expected.items():
-        tensor = state[name]
-        if tensor.shape != ref.shape or tensor.dtype != ref.dtype:
-            raise ValueError(f"Checkpoint tensor {name} is {tuple(tensor.shape)} {tensor.dtype}, expected {tuple(ref.shape)} {ref.dtype}")
+    layout = lambda tensors: {name: (t.dtype, tuple(t.shape)) for name, t in tensors.items()}  # noqa: E731
+    check_state_shapes(layout(state), layout(expected))
+    for name, tensor in state.items():
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
             raise ValueError(f"Checkpoint tensor {name} has NaN or infinite values")

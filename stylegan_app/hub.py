@@ -49,6 +49,7 @@ class PulledModel:
     commit: str
     folder: Path  # the snapshot folder of that commit
     card: ModelCard | None
+    generator: Generator  # its weights, checked and loaded (CPU)
 
     @property
     def lineage(self) -> tuple[str, ...]:
@@ -189,9 +190,9 @@ def pull(repo_id: str, revision: str | None = None, cache_dir: Path | None = Non
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "no answer"
         raise ValueError(f"The Hub could not send {repo_id!r} (HTTP {status}).") from None
-    check_shared_folder(folder)
+    generator = check_shared_folder(folder)
     card = ModelCard.load(folder / CARD_NAME) if (folder / CARD_NAME).is_file() else None
-    return PulledModel(repo_id, folder.name if COMMIT.match(folder.name) else "unknown", folder, card)
+    return PulledModel(repo_id, folder.name if COMMIT.match(folder.name) else "unknown", folder, card, generator)
 
 
 def check_shared_folder(folder: Path) -> Generator:

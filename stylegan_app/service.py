@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from . import hub, store
 from .adapt import ADAPT_CONFIG, adapt_to_style
-from .checkpoint import WEIGHTS_NAME, load_generator
+from .checkpoint import WEIGHTS_NAME
 from .config import CHECKPOINTS_DIR, REPO_DIR, PersonalizeConfig, Settings, TrainConfig, resolve_device
 from .explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
 from .finish import finish
@@ -32,8 +32,8 @@ from .personalize import RoundInputs, personalize_round
 from .presets import get_preset, list_presets
 from .results import Candidate, Explanation, PersonalizeReport, RoundView
 from .sampling import Proposal, generate, prepare_content, seeded_z
-from .stylizer import MAX_CANDIDATES, MAX_SIZE, MIN_SIZE, Stylizer
-from .user_input import check_candidate_ids, check_ratings, check_strength, check_user_name
+from .stylizer import MAX_CANDIDATES, MIN_SIZE, Stylizer
+from .user_input import check_candidate_ids, check_ratings, check_size, check_strength, check_user_name
 
 ProgressFn = Callable[[float, str], None]
 EXTRA_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"
@@ -103,7 +103,7 @@ class StyleService:
             preset = get_preset(style, self.settings.styles_dir)
             path = PRESET_PREFIX + preset.name
             sha = file_sha256(preset.folder / WEIGHTS_NAME)
-            z_dim = load_generator(preset.folder).z_dim
+            z_dim = self.models.load(path, sha, 0).z_dim  # cached for the session's first batch
             return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=preset.name, lineage=[path])
         style_image = decode_image(style, self.settings.limits)
         generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
@@ -121,8 +121,8 @@ class StyleService:
             raise ValueError(f"{repo_id} has no {hub.STYLE_NAME}, which a round needs: it was not shared by this app.")
         style_image = decode_image(pulled.folder / hub.STYLE_NAME, self.settings.limits)
         session_id = store.new_id()
-        path, sha = self.models.save(hub.check_shared_folder(pulled.folder), session_id, 0)
-        return self._new_session(session_id, photo, user_name, path, sha, load_generator(self.data_dir / path).z_dim,
+        path, sha = self.models.save(pulled.generator, session_id, 0)
+        return self._new_session(session_id, photo, user_name, path, sha, pulled.generator.z_dim,
                                  style_image=style_image, base_model=repo_id, lineage=list(pulled.lineage))  # fmt: skip
 
     def _new_session(
@@ -187,8 +187,7 @@ class StyleService:
         """
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CANDIDATES:
             raise ValueError(f"The number of candidates must be between 1 and {MAX_CANDIDATES}, not {n!r}.")
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
-            raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
+        check_size(size)
         if seed is None:
             seed = secrets.randbelow(MAX_SEED)
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
@@ -237,7 +236,7 @@ class StyleService:
         with self.db() as db:
             store.get_session(db, session_id)
             rows = store.version_candidates(db, store.current_version(db, session_id).id)
-            rows = [r for r in rows if rows and r.seed == rows[-1].seed]
+            rows = [r for r in rows if r.seed == rows[-1].seed]  # the last batch
             ratings = store.picks_of(db, [r.id for r in rows])
         return [self._candidate(r) for r in rows], ratings
 
@@ -246,8 +245,7 @@ class StyleService:
 
     def render(self, session_id: str, candidate_id: str, size: int | None = None, current_model: bool = False) -> Image.Image:
         """A candidate painted again from its z: by the model that made it, or by the current one; size None = full size."""
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
-            raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
+        check_size(size)
         with self.db() as db:
             self._own_candidates(db, session_id, check_candidate_ids([candidate_id]))
             row = db.get(store.Candidate, candidate_id)
@@ -396,8 +394,9 @@ class StyleService:
             session = store.get_session(db, session_id)
             line = store.live_versions(db, session_id)
             parent = db.get(store.ModelVersion, line[-1].parent_id) if line[-1].parent_id is not None else None
-            picked = [r for v in line for r in store.version_candidates(db, v.id)]
-            picked_shas = [r.image_sha for r in picked if r.id in store.picks_of(db, [r.id for r in picked])]
+            shown = [r for v in line for r in store.version_candidates(db, v.id)]
+            ratings = store.picks_of(db, [r.id for r in shown])
+            picked_shas = [r.image_sha for r in shown if r.id in ratings]
         current = line[-1]
         batch, _ = self.latest_batch(session_id)
         generator = self._generator(current)

@@ -41,7 +41,7 @@ class Stylizer:
             from .hub import pull
 
             pulled = pull(style)
-            return cls(load_generator(pulled.folder, device), f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.max_side)
+            return cls(pulled.generator, f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.max_side)
         if not Path(style).is_file():
             raise ValueError(f"{style!r} is neither a preset ({', '.join(names)}), a model folder, an image file nor a Hub id.")
         from .adapt import adapt_to_style

@@ -112,8 +112,9 @@ class Handlers:
             styles_dir = styles_dir or service.settings.styles_dir
         else:
             threading.Thread(target=self._build, args=(service,), daemon=True, name="build-service").start()
-        self.presets = [p.name for p in list_presets(styles_dir or STYLES_DIR)]
-        self.paintings = [str(p.style_path) for p in list_presets(styles_dir or STYLES_DIR)]
+        presets = list_presets(styles_dir or STYLES_DIR)
+        self.presets = [p.name for p in presets]
+        self.paintings = [str(p.style_path) for p in presets]
         self.limiter = JobLimiter(jobs_per_user)
         # On a ZeroGPU Space these run under spaces.GPU for as long as their work needs; elsewhere unchanged.
         self.on_generate = gpu(self.generate_seconds)(self.on_generate)
@@ -187,8 +188,6 @@ class Handlers:
             raise ValueError(f"Choose between 1 and {MAX_N} candidates.")
         if not MIN_SIDE <= size <= MAX_SIDE:
             raise ValueError(f"The output size must be between {MIN_SIDE} and {MAX_SIDE} pixels.")
-        if not 0.0 <= strength <= 1.0:
-            raise ValueError("Style strength must be between 0 and 1.")
         return {"n": n, "size": size, "strength": strength, "seed": None if seed < 0 else seed}
 
     def on_generate(self, st, photo, preset, own, n, size, strength, keep, seed, request: gr.Request, progress=gr.Progress()):

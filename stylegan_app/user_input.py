@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .stylizer import MAX_SIZE, MIN_SIZE
+
 
 def check_user_name(user: str | None) -> str | None:
     """None (anonymous) or a printable name of 1-100 characters."""
@@ -38,6 +40,12 @@ def check_ratings(ratings: Mapping[str, int] | None, ids: list[str]) -> dict[str
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise ValueError(f"Ratings are whole numbers from 1 to 5, not {value!r}.")
     return dict(ratings)
+
+
+def check_size(size: int | None) -> None:
+    """None (the photo's own size) or a whole number of pixels within the generator's limits."""
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
+        raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
 
 
 def check_strength(strength: float) -> float:
