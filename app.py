@@ -7,8 +7,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls a
 from starlette.middleware import Middleware  # noqa: E402
 
 from stylegan_app.config import Settings  # noqa: E402
-from stylegan_app.limits import MAX_BODY_BYTES, BodySizeLimit  # noqa: E402
-from stylegan_app.ui import build_demo  # noqa: E402
+from stylegan_app.web.layout import build_demo  # noqa: E402
+from stylegan_app.web.request_limits import MAX_BODY_BYTES, BodySizeLimit  # noqa: E402
 
 QUEUE_SIZE = 16  # waiting jobs beyond this are refused with "queue full" rather than piling up
 SETTINGS = Settings.from_env()
@@ -16,7 +16,7 @@ SETTINGS = Settings.from_env()
 
 def make_service():
     """The service (it imports torch): built in the background while the first page is already served."""
-    from stylegan_app.service import StyleService
+    from stylegan_app.app.service import StyleService
 
     return StyleService(SETTINGS)
 

@@ -18,10 +18,10 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stylegan_app.app.stylizer import Stylizer  # noqa: E402
 from stylegan_app.config import Settings  # noqa: E402
-from stylegan_app.images import load_rgb, pil_to_tensor  # noqa: E402
-from stylegan_app.sampling import Proposal, prepare_content  # noqa: E402
-from stylegan_app.stylizer import Stylizer  # noqa: E402
+from stylegan_app.engine.images import load_rgb, pil_to_tensor  # noqa: E402
+from stylegan_app.engine.sampling import Proposal, prepare_content  # noqa: E402
 
 PHOTO = REPO / "examples" / "photos" / "mont_saint_michel.jpg"
 
@@ -73,7 +73,7 @@ def batch_of_8(stylizer: Stylizer, photo) -> torch.Tensor:
 
 def stylizer_style_path(preset: str) -> Path:
     """The preset's painting, used as the peer's style image so both paint the same style."""
-    from stylegan_app.presets import get_preset
+    from stylegan_app.engine.presets import get_preset
 
     return get_preset(preset).style_path
 

@@ -26,17 +26,17 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from quality import centred_cos  # noqa: E402
 
-from stylegan_app.adapt import ADAPT_CONFIG, EXAMPLE_PHOTOS  # noqa: E402
-from stylegan_app.checkpoint import load_generator  # noqa: E402
 from stylegan_app.config import LossConfig, ModelConfig  # noqa: E402
-from stylegan_app.generator import Generator  # noqa: E402
-from stylegan_app.images import load_rgb, resize_long_side  # noqa: E402
-from stylegan_app.lossnet import shared_lossnet  # noqa: E402
-from stylegan_app.presets import get_preset, list_presets  # noqa: E402
-from stylegan_app.sampling import Proposal, generate  # noqa: E402
-from stylegan_app.train import StyleTrainer  # noqa: E402
+from stylegan_app.engine.checkpoint import load_generator  # noqa: E402
+from stylegan_app.engine.generator import Generator  # noqa: E402
+from stylegan_app.engine.images import load_rgb, resize_long_side  # noqa: E402
+from stylegan_app.engine.lossnet import shared_lossnet  # noqa: E402
+from stylegan_app.engine.new_style import ADAPT_CONFIG, EXAMPLE_PHOTOS  # noqa: E402
+from stylegan_app.engine.presets import get_preset, list_presets  # noqa: E402
+from stylegan_app.engine.sampling import Proposal, generate  # noqa: E402
+from stylegan_app.engine.train import StyleTrainer  # noqa: E402
 
-TARGETS_DIR = REPO.parent / "shared" / "assets" / "styles"
+TARGETS_DIR = REPO / "examples" / "styles"
 
 
 def main() -> None:

@@ -30,12 +30,12 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from quality import centred_cos, edge_corr, luminance, ssim  # noqa: E402
 
+from stylegan_app.app.service import StyleService  # noqa: E402
 from stylegan_app.config import PersonalizeConfig, Settings  # noqa: E402
-from stylegan_app.images import load_rgb  # noqa: E402
-from stylegan_app.service import StyleService  # noqa: E402
+from stylegan_app.engine.images import load_rgb  # noqa: E402
 
 PHOTOS_DIR = REPO / "examples" / "photos"
-TARGETS_DIR = REPO.parent / "shared" / "assets" / "styles"
+TARGETS_DIR = REPO / "examples" / "styles"
 
 
 def content_kept(photo: Image.Image, images: list[Image.Image]) -> tuple[float, float]:
@@ -63,7 +63,7 @@ def main() -> None:
     """Run both users on every photo and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--start", default="night_cafe", help="preset the sessions start from")
-    parser.add_argument("--target", default="van_gogh_the_harvest", help="hidden target painting in ../shared/assets/styles")
+    parser.add_argument("--target", default="van_gogh_the_harvest", help="hidden target painting in examples/styles (not a preset)")
     parser.add_argument("--photos", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--n", type=int, default=8)
@@ -104,7 +104,7 @@ def main() -> None:
             r = results[user][-1]
             print(f"{path.stem:<24} {user:<9} " + " ".join(f"{d:.3f}" for d in r["dists"]), file=sys.stderr)
         if args.sheet:
-            from stylegan_app.images import contact_sheet
+            from stylegan_app.engine.images import contact_sheet
 
             tiles = [c.image for u in ("simulated", "control") for c in results[u][-1]["last"]]
             out = args.sheet.with_name(f"{args.sheet.stem}-{path.stem}.png")

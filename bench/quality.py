@@ -24,10 +24,10 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stylegan_app.app.stylizer import Stylizer  # noqa: E402
 from stylegan_app.config import Settings  # noqa: E402
-from stylegan_app.images import contact_sheet, load_rgb  # noqa: E402
-from stylegan_app.presets import get_preset, list_presets  # noqa: E402
-from stylegan_app.stylizer import Stylizer  # noqa: E402
+from stylegan_app.engine.images import contact_sheet, load_rgb  # noqa: E402
+from stylegan_app.engine.presets import get_preset, list_presets  # noqa: E402
 
 PHOTOS_DIR = REPO / "examples" / "photos"  # held out: no preset was trained on them
 SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], dtype=torch.float64)

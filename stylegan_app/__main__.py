@@ -8,12 +8,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .config import Settings, TrainConfig, resolve_device
+from stylegan_app.config import Settings, TrainConfig, resolve_device
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
     """Print one preset name per line and nothing else."""
-    from .presets import list_presets
+    from stylegan_app.engine.presets import list_presets
 
     for preset in list_presets():
         print(preset.name)
@@ -22,8 +22,8 @@ def cmd_presets(args: argparse.Namespace) -> int:
 
 def cmd_stylize(args: argparse.Namespace) -> int:
     """Write OUTDIR/candidate_00.png ... for one photo."""
-    from .images import decode_image
-    from .stylizer import Stylizer
+    from stylegan_app.app.stylizer import Stylizer
+    from stylegan_app.engine.images import decode_image
 
     settings = Settings(device=args.device)
     content = decode_image(args.input, settings.limits)
@@ -41,8 +41,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train a style model from a style image and a folder of photos."""
     from tqdm import tqdm
 
-    from .images import decode_image, load_rgb
-    from .train import train
+    from stylegan_app.engine.images import decode_image, load_rgb
+    from stylegan_app.engine.train import train
 
     photos_paths = sorted(p for p in Path(args.content_dir).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
     if not photos_paths:

@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from stylegan_app.config import LossConfig, ModelConfig, TrainConfig
-from stylegan_app.lossnet import LossNetwork
+from stylegan_app.engine.lossnet import LossNetwork
 
 # Tests are tiny, and extra threads only fight any other process for the CPU (10x slower when it is busy).
 torch.set_num_threads(1)
@@ -89,8 +89,8 @@ def tiny_styles_dir(tmp_path_factory, model_cfg):
     """A styles folder with two complete tiny presets (random weights, real folder layout)."""
     import json
 
-    from stylegan_app.checkpoint import save_generator
-    from stylegan_app.generator import Generator
+    from stylegan_app.engine.checkpoint import save_generator
+    from stylegan_app.engine.generator import Generator
 
     root = tmp_path_factory.mktemp("styles")
     for seed, name in enumerate(("alpha", "beta")):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from stylegan_app.presets import list_presets
+from stylegan_app.engine.presets import list_presets
 
 REPO = Path(__file__).resolve().parents[1]
 PHOTO = REPO / "examples" / "photos" / "chelsea_cat.jpg"
@@ -62,7 +62,7 @@ def test_train_runs_two_steps_and_writes_a_loadable_model(tmp_path):
     style = REPO / "examples" / "styles" / "durer_lion.png"
     result = run_cli("train", "--style", str(style), "--content-dir", str(photos), "--out", str(out), "--steps", "2", "--size", "32")
     assert result.returncode == 0, result.stderr
-    from stylegan_app.checkpoint import load_generator
+    from stylegan_app.engine.checkpoint import load_generator
 
     assert load_generator(out).z_dim == 8
     assert (out / "metadata.json").exists()

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from stylegan_app.limits import MAX_BODY_BYTES
+from stylegan_app.web.request_limits import MAX_BODY_BYTES
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,75 @@
+"""Model versions on disk: where each one lives, atomic saves, and a small cache of loaded generators checked by sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from stylegan_app.engine.checkpoint import WEIGHTS_NAME, load_generator, save_generator
+from stylegan_app.engine.generator import Generator
+from stylegan_app.engine.presets import get_preset
+
+PRESET_PREFIX = "preset:"  # a version path that names a bundled preset instead of a folder under the data dir
+GENERATOR_CACHE = 8
+
+
+class ModelFiles:
+    """Generators of model versions: presets (read-only) and the sessions' own under <data_dir>/models/."""
+
+    def __init__(self, data_dir: Path, styles_dir: Path, device: str) -> None:
+        self.data_dir, self.styles_dir, self.device = data_dir, styles_dir, device
+        self._cache: OrderedDict[tuple[str, str], Generator] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def folder(self, path: str) -> Path:
+        """The folder a version path points to."""
+        if path.startswith(PRESET_PREFIX):
+            return get_preset(path[len(PRESET_PREFIX) :], self.styles_dir).folder
+        return self.data_dir / path
+
+    def load(self, path: str, sha256: str, round_: int) -> Generator:
+        """The generator at path (read-only, cached); its weights file must match the recorded sha256."""
+        key = (path, sha256)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        folder = self.folder(path)
+        if file_sha256(folder / WEIGHTS_NAME) != sha256:
+            raise ValueError(f"The model of round {round_} was changed on disk since it was saved; undo to an earlier round.")
+        generator = load_generator(folder, self.device).requires_grad_(False)
+        with self._lock:
+            self._cache[key] = generator
+            while len(self._cache) > GENERATOR_CACHE:
+                self._cache.popitem(last=False)
+        return generator
+
+    def save(self, generator: Generator, session_id: str, round_: int) -> tuple[str, str]:
+        """Save atomically under a fresh models/<session>/<round> folder; returns (version path, sha256 of the weights)."""
+        path = self.new_path(session_id, round_)
+        save_generator(generator, self.data_dir / path)
+        return path, file_sha256(self.data_dir / path / WEIGHTS_NAME)
+
+    def new_path(self, session_id: str, round_: int) -> str:
+        """models/<session>/<round>, or <round>.2, <round>.3 ... when an undone branch already holds that round."""
+        base = f"models/{session_id}/{round_}"
+        path, k = base, 1
+        while (self.data_dir / path).exists():
+            k += 1
+            path = f"{base}.{k}"
+        return path
+
+    def clear(self) -> None:
+        """Forget the loaded generators (they are loaded again, and checked again, on next use)."""
+        with self._lock:
+            self._cache.clear()
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file; ValueError when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ValueError(f"Cannot read the model file {path}: {exc.strerror}.") from None

@@ -1,0 +1,152 @@
+"""Generator G(content, z): a light feed-forward stylisation network whose output depends on z."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import torch
+import torch.nn.functional as F
+from huggingface_hub import PyTorchModelHubMixin
+from torch import nn
+
+from stylegan_app.config import ModelConfig
+
+OUTPUT_GAIN = 1.2
+
+
+class ModulatedNorm(nn.Module):
+    """Instance norm with scale and shift predicted from the mapped noise w."""
+
+    def __init__(self, channels: int, w_dim: int) -> None:
+        super().__init__()
+        self.norm = nn.InstanceNorm2d(channels, affine=False)
+        self.affine = nn.Linear(w_dim, 2 * channels)
+        nn.init.normal_(self.affine.weight, std=0.05)
+        nn.init.zeros_(self.affine.bias)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        gamma, beta = self.affine(w)[:, :, None, None].chunk(2, dim=1)  # (B, C, 1, 1) each
+        return self.norm(x) * (1.0 + gamma) + beta
+
+
+def conv3x3(c_in: int, c_out: int, stride: int = 1) -> nn.Conv2d:
+    """3x3 convolution with reflection padding (no border artefacts)."""
+    return nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, padding_mode="reflect")
+
+
+class ResBlock(nn.Module):
+    """Two z-modulated 3x3 convs with a skip connection."""
+
+    def __init__(self, channels: int, w_dim: int) -> None:
+        super().__init__()
+        self.conv1, self.norm1 = conv3x3(channels, channels), ModulatedNorm(channels, w_dim)
+        self.conv2, self.norm2 = conv3x3(channels, channels), ModulatedNorm(channels, w_dim)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        h = F.relu(self.norm1(self.conv1(x), w))
+        return x + self.norm2(self.conv2(h), w)
+
+
+class SelfAttention(nn.Module):
+    """SAGAN-style self-attention; its output gain starts at 0 so it is off until trained."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.query = nn.Conv2d(channels, channels // 8, 1)
+        self.key = nn.Conv2d(channels, channels // 8, 1)
+        self.value = nn.Conv2d(channels, channels, 1)
+        self.gain = nn.Parameter(torch.zeros(1))
+        self.last_map: torch.Tensor | None = None  # (B, HW) attention received per position
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        q = self.query(x).flatten(2).transpose(1, 2)  # (B, HW, C/8)
+        k = self.key(x).flatten(2)  # (B, C/8, HW)
+        attn = torch.softmax(q @ k / (k.shape[1] ** 0.5), dim=-1)  # (B, HW, HW)
+        self.last_map = attn.detach().mean(dim=1)
+        v = self.value(x).flatten(2)  # (B, C, HW)
+        out = (v @ attn.transpose(1, 2)).view(b, c, h, w)
+        return x + self.gain * out
+
+
+class UpBlock(nn.Module):
+    """Resize-convolution: bilinear upsampling then a 3x3 conv (no checkerboard artefacts)."""
+
+    def __init__(self, c_in: int, c_out: int, w_dim: int) -> None:
+        super().__init__()
+        self.conv, self.norm = conv3x3(c_in, c_out), ModulatedNorm(c_out, w_dim)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+        return F.relu(self.norm(self.conv(x), w))
+
+
+class Generator(
+    nn.Module,
+    PyTorchModelHubMixin,
+    library_name="stylegan_app",
+    tags=["style-transfer", "image-to-image", "gan"],
+    pipeline_tag="image-to-image",
+    license="mit",
+):
+    """G(content, z): RGB in [-1, 1] and noise z -> stylised RGB in [-1.2, 1.2], same size (clamp for display)."""
+
+    def __init__(
+        self,
+        z_dim: int = 8,
+        channels: tuple[int, int, int] | list[int] = (32, 64, 128),
+        n_res: int = 4,
+        attention: bool = False,
+        mapping_dim: int = 64,
+    ) -> None:
+        super().__init__()
+        c0, c1, c2 = channels
+        self.z_dim = z_dim
+        self.arch = {"z_dim": z_dim, "channels": list(channels), "n_res": n_res, "attention": attention, "mapping_dim": mapping_dim}
+        self.mapping = nn.Sequential(
+            nn.Linear(z_dim, mapping_dim), nn.LeakyReLU(0.2), nn.Linear(mapping_dim, mapping_dim), nn.LeakyReLU(0.2)
+        )
+        # Encoder: pixel-unshuffle to 1/2 size (cheap), then two strided convs to 1/8. Each stage's
+        # output is also added to the decoder at the same size, so fine detail survives the bottleneck.
+        self.encoder = nn.ModuleList(
+            [
+                nn.Sequential(nn.PixelUnshuffle(2), conv3x3(12, c0), nn.InstanceNorm2d(c0, affine=True), nn.ReLU()),
+                nn.Sequential(conv3x3(c0, c1, stride=2), nn.InstanceNorm2d(c1, affine=True), nn.ReLU()),
+                nn.Sequential(conv3x3(c1, c2, stride=2), nn.InstanceNorm2d(c2, affine=True), nn.ReLU()),
+            ]
+        )
+        self.body = nn.ModuleList(ResBlock(c2, mapping_dim) for _ in range(n_res))
+        self.attention = SelfAttention(c2) if attention else None
+        self.up = nn.ModuleList([UpBlock(c2, c1, mapping_dim), UpBlock(c1, c0, mapping_dim)])
+        self.to_rgb = conv3x3(c0, 3)
+
+    @classmethod
+    def from_config(cls, config: ModelConfig) -> Generator:
+        """Build a generator from a ModelConfig."""
+        return cls(**asdict(config))
+
+    def config_dict(self) -> dict:
+        """The constructor arguments, as stored in config.json."""
+        return dict(self.arch)
+
+    def forward(self, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """(B, 3, H, W), (B, z_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside)."""
+        h, w = content.shape[-2:]
+        pad_h, pad_w = (-h) % 8, (-w) % 8
+        x = F.pad(content, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else content
+        style = self.mapping(z)
+        skips = []
+        for stage in self.encoder:
+            x = stage(x)
+            skips.append(x)  # (B, c0, H/2, W/2), (B, c1, H/4, W/4), (B, c2, H/8, W/8)
+        for block in self.body:
+            x = block(x, style)
+        if self.attention is not None:
+            x = self.attention(x)
+        for block, skip in zip(self.up, (skips[1], skips[0]), strict=True):
+            x = block(x, style) + skip
+        x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+        # A tanh scaled past the pixel range: white is reached at tanh = 0.83, where the gradient is
+        # still 0.3, so a bright region of the photo can still learn the painting's colours (a plain
+        # tanh saturates there and stalls). Training penalises values beyond [-1, 1]; images are clamped.
+        return OUTPUT_GAIN * torch.tanh(self.to_rgb(x)[..., :h, :w])

@@ -1,0 +1,64 @@
+"""A style image never seen before: start from the nearest preset and fine-tune toward the new style."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import torch
+from PIL import Image
+
+from stylegan_app.config import REPO_DIR, LossConfig, ModelConfig, Settings, TrainConfig
+
+from .checkpoint import load_generator
+from .generator import Generator
+from .images import load_rgb, pil_to_tensor, resize_long_side
+from .losses import gram
+from .lossnet import LossNetwork, shared_lossnet
+from .presets import Preset, list_presets
+from .train import StyleTrainer
+
+EXAMPLE_PHOTOS = REPO_DIR / "examples" / "photos"
+ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
+
+
+@torch.no_grad()
+def style_grams(lossnet: LossNetwork, image: Image.Image, side: int = 256) -> list[torch.Tensor]:
+    """Gram matrices (per layer, (C, C)) of an image at a fixed size."""
+    return [gram(f)[0] for f in lossnet(pil_to_tensor(resize_long_side(image, side)))]
+
+
+def nearest_preset(lossnet: LossNetwork, image: Image.Image, presets: list[Preset]) -> Preset:
+    """The preset whose painting's Grams are closest (relative distance summed over layers)."""
+    if not presets:
+        raise ValueError("No preset styles are installed, so a new style image cannot be adapted.")
+    target = style_grams(lossnet, image)
+
+    def distance(preset: Preset) -> float:
+        grams = style_grams(lossnet, preset.style_image())
+        return sum(float((g - t).norm() / t.norm()) for g, t in zip(grams, target, strict=True))
+
+    return min(presets, key=distance)
+
+
+def adapt_to_style(
+    style: Image.Image,
+    device: str,
+    settings: Settings,
+    progress: Callable[[float, str], None] | None = None,
+    train_cfg: TrainConfig = ADAPT_CONFIG,
+) -> Generator:
+    """A generator for a new style image: the nearest preset, fine-tuned for train_cfg.steps steps."""
+    lossnet = shared_lossnet(device)
+    preset = nearest_preset(lossnet, style, list_presets(settings.styles_dir))
+    if progress:
+        progress(0.0, f"starting from the nearest preset, {preset.name}")
+    start = load_generator(preset.folder, device)
+    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS.glob("*.jpg"))]
+    model_cfg = ModelConfig(**{**start.config_dict(), "channels": tuple(start.config_dict()["channels"])})
+    trainer = StyleTrainer(style, photos, model_cfg, LossConfig(), train_cfg, device, init=start, lossnet=lossnet)
+    while trainer.step_index < train_cfg.steps:
+        trainer.step()
+        if progress and trainer.step_index % 10 == 0:
+            progress(trainer.step_index / train_cfg.steps, f"adapting to the new style: step {trainer.step_index}/{train_cfg.steps}")
+    return trainer.generator.eval()

@@ -1,0 +1,241 @@
+"""One personalisation round: move the proposal toward the picked z's, then fine-tune a copy of G toward the picks.
+
+The fine-tune target of every (crop, z) pair is what the round's starting generator G_r paints for it,
+moved by one taste step shared by all pairs:
+
+    P_l = (lambda * Gram_l(style) + sum_i r_i * Gram_l(pick_i)) / (lambda + sum_i r_i)
+    step_l = beta * (P_l - mean_l(shown)), its norm capped       (DESIGN.md: the contrast target)
+    target_l(c, z) = Gram_l(G_r(c, z)) + step_l
+
+so each variant keeps its own character (stroke scale, palette) while the whole family moves in the
+direction the user chose, and with beta > 1 it keeps moving past the best candidate shown. The content
+target is G_r's own relu2_2 features of the pair (G_r already keeps the photo), so with a zero step
+every term is zero at G_r and the round cannot drift: a content target taken from the photo instead
+pulls the painting back toward the photo and washes out its texture. Each term is relative to the size
+of what it compares, so the four style layers count alike. Targets and content features of the fixed
+crops are computed once, so each of the few steps is spent on learning.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from PIL import Image
+
+from stylegan_app.config import STYLE_LAYERS, LossConfig, PersonalizeConfig, TrainConfig
+
+from .discriminator import PatchDiscriminator
+from .generator import Generator
+from .images import pil_to_tensor, resize_long_side
+from .losses import content_loss, contrast_target, gan_terms, gram, hinge_d_loss, out_of_range
+from .lossnet import Features, LossNetwork, bf16_autocast
+from .sampling import Proposal
+
+ProgressFn = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class RoundInputs:
+    """What a round learns from."""
+
+    photo: Image.Image  # the user's photo
+    style: Image.Image  # the session's style image
+    z: torch.Tensor  # (N, Z): the candidates shown this round
+    ratings: torch.Tensor  # (N,): 0 = shown, not picked; 1-5 = picked with that rating
+    proposal: Proposal  # the round's proposal, before the update
+    extra_photos: list[Image.Image] = field(default_factory=list)  # bundled photos against overfitting one image
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """A finished round: the new generator, the moved proposal and the per-step losses."""
+
+    generator: Generator
+    proposal: Proposal
+    losses: list[dict[str, float]]
+    seconds: float
+
+
+def validate_inputs(inputs: RoundInputs, z_dim: int) -> None:
+    """Raise ValueError unless the inputs describe at least one pick among the shown candidates."""
+    if inputs.z.ndim != 2 or inputs.z.shape[1] != z_dim or inputs.z.shape[0] == 0:
+        raise ValueError(f"A round needs the shown candidates' z as an (N, {z_dim}) tensor.")
+    if inputs.ratings.shape != (inputs.z.shape[0],):
+        raise ValueError("A round needs one rating (0 for not picked) per shown candidate.")
+    if (inputs.ratings < 0).any() or (inputs.ratings > 5).any():
+        raise ValueError("Ratings must be between 1 and 5 (0 for a candidate that was not picked).")
+    if not (inputs.ratings > 0).any():
+        raise ValueError("Pick at least one candidate before learning your taste.")
+
+
+@torch.no_grad()
+def grams_of(lossnet: LossNetwork, images: torch.Tensor) -> list[torch.Tensor]:
+    """Per layer (N, C, C) Gram matrices of a batch of images, one image at a time to bound memory."""
+    per_image = [[gram(f)[0] for f in lossnet(image[None])] for image in images]
+    return [torch.stack(layer) for layer in zip(*per_image, strict=True)]
+
+
+@torch.no_grad()
+def render(generator: Generator, photo: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W): G(photo, z_i) for each row of z; photo is (1, 3, H, W)."""
+    return torch.cat([generator(photo, row[None]) for row in z])
+
+
+def taste_step(
+    shown: list[torch.Tensor], picked: list[torch.Tensor], ratings: torch.Tensor, style: list[torch.Tensor], cfg: PersonalizeConfig
+) -> list[torch.Tensor]:
+    """Per layer (1, C, C): the Gram step from the shown candidates toward the rating-weighted picks and the style."""
+    steps = []
+    for shown_l, picked_l, style_l in zip(shown, picked, style, strict=True):
+        liked = (cfg.style_lambda * style_l + (ratings.view(-1, 1, 1) * picked_l).sum(0, keepdim=True)) / (cfg.style_lambda + ratings.sum())
+        steps.append(contrast_target(shown_l, liked, cfg.beta, cfg.max_step) - shown_l.mean(0, keepdim=True))
+    return steps
+
+
+class RoundTrainer:
+    """The fixed training pairs of one round, their precomputed targets, and one D + G update per step()."""
+
+    def __init__(
+        self, start: Generator, lossnet: LossNetwork, inputs: RoundInputs, cfg: PersonalizeConfig, loss_cfg: LossConfig, device: str
+    ) -> None:
+        validate_inputs(inputs, start.z_dim)
+        self.cfg, self.loss_cfg, self.device = cfg, loss_cfg, device
+        self.rng = torch.Generator().manual_seed(cfg.seed)
+        torch.manual_seed(cfg.seed)  # discriminator initialisation
+        self.lossnet = lossnet.to(device)
+        self.start = start.to(device).eval()
+        self.generator = copy.deepcopy(self.start).train().requires_grad_(True)  # the user's copy; start stays as it is
+        self.anchor = [p.detach().clone() for p in self.start.parameters()]
+        self.discriminator = PatchDiscriminator().to(device)
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.d_lr, betas=(0.0, 0.99))
+
+        picked = inputs.ratings > 0
+        self.proposal = inputs.proposal.update(inputs.z[picked], inputs.ratings[picked].float(), rate=cfg.proposal_rate)
+        photo = pil_to_tensor(resize_long_side(inputs.photo, cfg.size)).to(device)
+        shown_images = render(self.start, photo, inputs.z.to(device))
+        shown = grams_of(lossnet, shown_images)
+        style = grams_of(lossnet, pil_to_tensor(resize_long_side(inputs.style, TrainConfig().style_size)).to(device))
+        ratings = inputs.ratings[picked].float().to(device)
+        self.step_grams = taste_step(shown, [g[picked.to(device)] for g in shown], ratings, style, cfg)
+        self.picked_images = shown_images[picked.to(device)]  # real examples for the discriminator
+
+        crops = self._fixed_crops(photo, [pil_to_tensor(resize_long_side(p, cfg.size)) for p in inputs.extra_photos])
+        n = crops.shape[0]
+        self.crops = crops.to(device)
+        self.z = self.proposal.sample(cfg.seed, 2 * n, cfg.prior_fraction).to(device)  # pair i and i + n share crop i
+        with torch.no_grad():
+            base = render_pairs(self.start, self.crops.repeat(2, 1, 1, 1), self.z)
+            feats = [self.lossnet(image[None]) for image in base]
+            self.content_feats = torch.cat([f.relu2_2 for f in feats])  # what G_r paints keeps the photo
+            base_grams = [torch.cat([gram(f[layer]) for f in feats]) for layer in range(len(STYLE_LAYERS))]
+            self.targets = [g + s for g, s in zip(base_grams, self.step_grams, strict=True)]
+        # Losses relative to the size of what they compare, so each layer counts and the weights need no retuning.
+        self.content_scale = self.content_feats.pow(2).mean()
+        self.style_scales = torch.stack([t.pow(2).mean() for t in self.targets])
+        self.step_index = 0
+
+    def _fixed_crops(self, photo: torch.Tensor, extras: list[torch.Tensor]) -> torch.Tensor:
+        """(n_crops, 3, crop, crop): half from the user's photo, the rest from the extra photos (or the photo)."""
+        sources = [photo] * (self.cfg.n_crops - self.cfg.n_crops // 2) + [
+            extras[i % len(extras)] if extras else photo for i in range(self.cfg.n_crops // 2)
+        ]
+        return torch.cat([random_crop(image.cpu(), self.cfg.crop, self.rng) for image in sources])
+
+    def step(self) -> dict[str, float]:
+        """One discriminator update then one generator update on the next batch of fixed pairs."""
+        cfg, k, n = self.cfg, self.cfg.batch_crops, self.crops.shape[0]
+        idx = torch.arange(self.step_index * k, (self.step_index + 1) * k) % n
+        pairs = torch.cat([idx, idx + n]).to(self.device)
+        content = self.crops[idx].repeat(2, 1, 1, 1)
+        z = self.z[pairs]
+        out = self.generator(content, z)
+        losses: dict[str, float] = {"step": float(self.step_index + 1)}
+
+        if cfg.adv_weight > 0:
+            real = torch.cat([random_crop(self.picked_images[i : i + 1].cpu(), cfg.crop, self.rng) for i in self._real_indices(2 * k)])
+            d_loss = hinge_d_loss(self.discriminator(real.to(self.device)), self.discriminator(out.detach()))
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            losses["d"] = d_loss.item()
+
+        with bf16_autocast(self.device, cfg.bf16_lossnet):
+            feats = self.lossnet(out)
+        feats = Features(*(f.float() for f in feats))
+        c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale
+        per_layer = torch.stack([(gram(f) - t[pairs]).pow(2).mean(dim=(1, 2)) for f, t in zip(feats, self.targets, strict=True)], dim=1)
+        per_layer = per_layer / self.style_scales
+        s_loss = per_layer.sum(1)
+        excess = out_of_range(out)
+        total = (cfg.content_weight * c_loss + cfg.style_weight * s_loss + self.loss_cfg.range_weight * excess).mean()
+        fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
+        gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, cfg.diversity_weight)
+        losses.update(gan_values)
+        anchor = torch.stack([(p - a).pow(2).sum() for p, a in zip(self.generator.parameters(), self.anchor, strict=True)]).sum()
+        total = total + gan + cfg.anchor_weight * anchor
+        self.opt_g.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(self.generator.parameters(), 50.0)
+        self.opt_g.step()
+        self.step_index += 1
+        losses.update(content=c_loss.mean().item(), style=cfg.style_weight * s_loss.mean().item(), anchor=anchor.item(), total=total.item())
+        for name, value in zip(STYLE_LAYERS, per_layer.mean(0).tolist(), strict=True):
+            losses[f"style_{name}"] = cfg.style_weight * value
+        return losses
+
+    def _real_indices(self, n: int) -> list[int]:
+        """n random indices into the picked images."""
+        return torch.randint(self.picked_images.shape[0], (n,), generator=self.rng).tolist()
+
+
+@torch.no_grad()
+def render_pairs(generator: Generator, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W): G(content_i, z_i) pair by pair."""
+    return torch.cat([generator(c[None], row[None]) for c, row in zip(content, z, strict=True)])
+
+
+def random_crop(image: torch.Tensor, crop: int, rng: torch.Generator) -> torch.Tensor:
+    """(1, 3, crop, crop) from a (1, 3, H, W) image at a random position, flipped half of the time."""
+    h, w = image.shape[-2:]
+    if min(h, w) < crop:
+        raise ValueError(f"Images must be at least {crop} pixels on each side for a personalisation round.")
+    top = int(torch.randint(h - crop + 1, (1,), generator=rng))
+    left = int(torch.randint(w - crop + 1, (1,), generator=rng))
+    out = image[..., top : top + crop, left : left + crop]
+    return out.flip(-1) if torch.rand((), generator=rng) < 0.5 else out
+
+
+def personalize_round(
+    start: Generator,
+    lossnet: LossNetwork,
+    inputs: RoundInputs,
+    cfg: PersonalizeConfig = PersonalizeConfig(),
+    loss_cfg: LossConfig = LossConfig(),
+    device: str = "cpu",
+    progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[dict[str, float]], None] | None = None,
+) -> RoundResult | None:
+    """Run one round on a copy of start (start itself is never changed); None if should_stop() said stop.
+
+    on_step receives each step's losses as they come (for a live plot).
+    """
+    started = time.perf_counter()
+    if progress:
+        progress(0.0, "reading your picks")
+    trainer = RoundTrainer(start, lossnet, inputs, cfg, loss_cfg, device)
+    losses = []
+    for step in range(cfg.steps):
+        if should_stop is not None and should_stop():
+            return None
+        losses.append(trainer.step())
+        if on_step:
+            on_step(losses[-1])
+        if progress:
+            progress((step + 1) / cfg.steps, f"learning your taste: step {step + 1}/{cfg.steps}")
+    return RoundResult(trainer.generator.eval().requires_grad_(False), trainer.proposal, losses, time.perf_counter() - started)

@@ -1,0 +1,221 @@
+"""Base training of one style model (CLI `train`): a style image and a folder of content photos."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from PIL import Image
+from safetensors.torch import load_file
+
+from stylegan_app.config import DiscriminatorConfig, LossConfig, ModelConfig, TrainConfig
+
+from .checkpoint import atomic_save_tensors, atomic_write_json, save_generator
+from .crops import CropSampler
+from .discriminator import PatchDiscriminator
+from .generator import Generator
+from .images import pil_to_tensor, resize_long_side
+from .losses import content_loss, gan_terms, gram, hinge_d_loss, out_of_range, style_loss, total_variation
+from .lossnet import LossNetwork, bf16_autocast
+from .style_targets import StyleTargets, z_knobs
+
+Progress = Callable[[int, int, dict[str, float]], None]
+RESUME_NAME = "resume.safetensors"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a finished (or stopped) training run produced."""
+
+    out_dir: Path
+    steps: int
+    seconds: float
+    losses: dict[str, float]
+
+
+class StyleTrainer:
+    """Holds the networks, optimisers and data of one training run; step() is one D and one G update."""
+
+    def __init__(
+        self,
+        style: Image.Image,
+        photos: list[Image.Image],
+        model_cfg: ModelConfig,
+        loss_cfg: LossConfig,
+        train_cfg: TrainConfig,
+        device: str,
+        disc_cfg: DiscriminatorConfig = DiscriminatorConfig(),
+        init: Generator | None = None,
+        lossnet: LossNetwork | None = None,
+    ) -> None:
+        if not photos:
+            raise ValueError("Training needs at least one content photo.")
+        self.loss_cfg, self.cfg, self.device = loss_cfg, train_cfg, device
+        torch.manual_seed(train_cfg.seed)  # weight initialisation
+        self.rng = torch.Generator().manual_seed(train_cfg.seed)  # crops, flips and z
+        self.generator = Generator.from_config(model_cfg).to(device)
+        if init is not None:
+            self.generator.load_state_dict(init.state_dict())
+        self.discriminator = PatchDiscriminator(disc_cfg.channels).to(device)
+        self.lossnet = (lossnet or LossNetwork()).to(device)
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=train_cfg.lr, betas=(0.5, 0.999))
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=train_cfg.d_lr, betas=(0.0, 0.99))
+        self.targets = StyleTargets.from_image(self.lossnet, style, loss_cfg, train_cfg.style_size, device)
+        sized = [pil_to_tensor(resize_long_side(p, train_cfg.content_size)) for p in photos]
+        self.content = CropSampler(sized, train_cfg.crop)
+        self.style_crops = CropSampler([pil_to_tensor(resize_long_side(style, train_cfg.style_size))], train_cfg.crop)
+        self.step_index = 0
+        self.seconds = 0.0  # training time over all runs, resumed ones included
+
+    def lr_scale(self) -> float:
+        """Constant learning rate, then a linear decay to 10% over the last 30% of the steps."""
+        start = 0.7 * self.cfg.steps
+        if self.step_index < start:
+            return 1.0
+        return 1.0 - 0.9 * (self.step_index - start) / max(1.0, self.cfg.steps - start)
+
+    def pretrain_identity(self, steps: int) -> float:
+        """Teach G to reproduce its input (pixel L1, no loss network): a cheap start that keeps content."""
+        opt = torch.optim.Adam(self.generator.parameters(), lr=self.cfg.lr)
+        loss = torch.zeros(())
+        for _ in range(steps):
+            crops = self.content.sample(2 * self.cfg.batch_crops, self.rng).to(self.device)
+            z = torch.randn(crops.shape[0], self.generator.z_dim, generator=self.rng).to(self.device)
+            loss = (self.generator(crops, z) - crops).abs().mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        return loss.item()
+
+    def step(self) -> dict[str, float]:
+        """One D update then one G update; returns the step's losses."""
+        k, cfg = self.cfg.batch_crops, self.loss_cfg
+        crops = self.content.sample(k, self.rng).to(self.device)
+        content = crops.repeat(2, 1, 1, 1)  # samples i and i+k share a crop, with different z
+        z = torch.randn(2 * k, self.generator.z_dim, generator=self.rng).to(self.device)
+        knobs = z_knobs(z, cfg)
+        targets = self.targets.for_knobs(knobs)
+        for opt in (self.opt_g, self.opt_d):
+            for group in opt.param_groups:
+                group["lr"] = group.setdefault("base_lr", group["lr"]) * self.lr_scale()
+        with torch.no_grad():
+            content_feats = self.lossnet(crops).relu2_2.repeat(2, 1, 1, 1)
+
+        out = self.generator(content, z)
+        losses: dict[str, float] = {}
+        if cfg.adv_weight > 0:
+            real = self.style_crops.sample(2 * k, self.rng).to(self.device)
+            d_loss = hinge_d_loss(self.discriminator(real), self.discriminator(out.detach()))
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            losses["d"] = d_loss.item()
+
+        with bf16_autocast(self.device, self.cfg.bf16_lossnet):
+            feats = self.lossnet(out)
+        feats = type(feats)(*(f.float() for f in feats))
+        c_loss = content_loss(feats.relu2_2, content_feats)
+        s_loss = style_loss([gram(f) for f in feats], targets, knobs.layer_weights)
+        tv = total_variation(out)
+        excess = out_of_range(out)
+        total = (knobs.content_weight * c_loss + cfg.style_weight * s_loss + cfg.tv_weight * tv + cfg.range_weight * excess).mean()
+        fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
+        gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, cfg.diversity_weight)
+        total = total + gan
+        losses.update(gan_values)
+        self.opt_g.zero_grad(set_to_none=True)
+        total.backward()
+        # Gradient norms are heavy-tailed (a sample whose z weights one layer 10x); clipping them
+        # keeps one such batch from throwing the network out of a good state.
+        torch.nn.utils.clip_grad_norm_(self.generator.parameters(), self.cfg.grad_clip)
+        self.opt_g.step()
+        self.step_index += 1
+        losses.update(
+            range=excess.mean().item(),
+            content=c_loss.mean().item(),
+            style=cfg.style_weight * s_loss.mean().item(),
+            tv=tv.mean().item(),
+            total=total.item(),
+        )
+        return losses
+
+    def state_tensors(self) -> dict[str, torch.Tensor]:
+        """Everything needed to resume, flattened to named tensors for safetensors."""
+        tensors = {f"g.{k}": v for k, v in self.generator.state_dict().items()}
+        tensors |= {f"d.{k}": v for k, v in self.discriminator.state_dict().items()}
+        for prefix, opt in (("opt_g", self.opt_g), ("opt_d", self.opt_d)):
+            for index, slots in opt.state_dict()["state"].items():
+                tensors |= {f"{prefix}.{index}.{name}": torch.as_tensor(value) for name, value in slots.items()}
+        tensors["rng"] = self.rng.get_state()
+        tensors["step"] = torch.tensor(self.step_index)
+        tensors["seconds"] = torch.tensor(self.seconds, dtype=torch.float64)
+        return tensors
+
+    def load_state_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        """Restore what state_tensors() saved."""
+        self.generator.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("g.")})
+        self.discriminator.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("d.")})
+        for prefix, opt in (("opt_g", self.opt_g), ("opt_d", self.opt_d)):
+            state: dict[int, dict[str, torch.Tensor]] = {}
+            for key, value in tensors.items():
+                if key.startswith(prefix + "."):
+                    _, index, name = key.split(".", 2)
+                    state.setdefault(int(index), {})[name] = value.to(self.device) if name != "step" else value
+            opt.load_state_dict({"state": state, "param_groups": opt.state_dict()["param_groups"]})
+        self.rng.set_state(tensors["rng"])
+        self.step_index = int(tensors["step"])
+        self.seconds = float(tensors["seconds"]) if "seconds" in tensors else 0.0
+
+
+def train(
+    style: Image.Image,
+    photos: list[Image.Image],
+    out_dir: Path,
+    model_cfg: ModelConfig = ModelConfig(),
+    loss_cfg: LossConfig = LossConfig(),
+    train_cfg: TrainConfig = TrainConfig(),
+    device: str = "cpu",
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    command: str = "",
+) -> TrainResult:
+    """Train (or resume) a style model; writes config.json, model.safetensors and metadata.json to out_dir."""
+    out_dir = Path(out_dir)
+    trainer = StyleTrainer(style, photos, model_cfg, loss_cfg, train_cfg, device)
+    resume_path = out_dir / RESUME_NAME
+    started = time.perf_counter()
+    if resume_path.exists():
+        trainer.load_state_tensors(load_file(str(resume_path)))
+    elif train_cfg.identity_steps:
+        trainer.pretrain_identity(train_cfg.identity_steps)
+    previous_seconds = trainer.seconds
+    losses: dict[str, float] = {}
+    while trainer.step_index < train_cfg.steps:
+        if should_stop is not None and should_stop():
+            break
+        step_losses = trainer.step()
+        losses = {k: 0.9 * losses.get(k, v) + 0.1 * v for k, v in step_losses.items()}  # smoothed for display
+        if progress is not None:
+            progress(trainer.step_index, train_cfg.steps, losses)
+        trainer.seconds = previous_seconds + time.perf_counter() - started
+        if trainer.step_index % train_cfg.checkpoint_every == 0 or trainer.step_index == train_cfg.steps:
+            atomic_save_tensors(resume_path, trainer.state_tensors())
+    seconds = time.perf_counter() - started
+    save_generator(trainer.generator, out_dir)
+    metadata = {
+        "command": command,
+        "steps": trainer.step_index,
+        "seconds": round(previous_seconds + seconds, 1),
+        "device": device,
+        "torch": torch.__version__,
+        "final_losses": {k: round(v, 5) for k, v in losses.items()},
+        "model": asdict(model_cfg),
+        "loss": asdict(loss_cfg),
+        "train": asdict(train_cfg),
+        "content_photos": len(photos),
+    }
+    atomic_write_json(out_dir / "metadata.json", metadata)
+    return TrainResult(out_dir, trainer.step_index, seconds, losses)

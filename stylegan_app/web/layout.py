@@ -1,0 +1,129 @@
+"""build_demo(service): the layout and its event wiring; what each event does is in ui_handlers.Handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import gradio as gr
+from gradio.utils import get_space
+
+from .handlers import (
+    CANDIDATE_GRID,
+    EXAMPLE_PHOTOS,
+    GPU_GROUP,
+    HOW_TO,
+    MAX_N,
+    MAX_SIDE,
+    MIN_SIDE,
+    Handlers,
+    TabState,
+    path_only,
+    refusing,
+)
+
+if TYPE_CHECKING:
+    from stylegan_app.app.service import StyleService  # imports torch: only for type hints here
+
+
+def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user: int = 1, styles_dir: Path | None = None) -> gr.Blocks:
+    """The whole app: Paint, Explain, Shared models and History tabs.
+
+    service: the service, or a function that builds it (in the background, so the page is up before torch is).
+    """
+    h = Handlers(service, styles_dir, jobs_per_user)
+    with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
+        st = gr.State(TabState())
+        gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
+        with gr.Tab("Paint"), gr.Row():
+            with gr.Column(scale=1, min_width=320):
+                photo = path_only(
+                    gr.Image(label="1 · Your photo", type="filepath", elem_id="content-image", sources=["upload"], height=250)
+                )
+
+                gr.Examples(EXAMPLE_PHOTOS, inputs=photo, label="Example photos", cache_examples=False)
+                preset = gr.Dropdown(h.presets, value=h.presets[0] if h.presets else None, label="2 · Painting", elem_id="style-preset")
+                thumbs = gr.Gallery(
+                    list(zip(h.paintings, h.presets, strict=True)), label="Click a painting to choose it", columns=3, height=220,
+                    allow_preview=False, elem_id="preset-gallery",
+                )  # fmt: skip
+                own = path_only(gr.Image(label="…or your own painting (used instead)", type="filepath", elem_id="style-image", height=160))
+                with gr.Accordion("Options", open=False):
+                    n = gr.Slider(1, MAX_N, value=8, step=1, label="Number of candidates", elem_id="n-candidates")
+                    size = gr.Slider(MIN_SIDE, MAX_SIDE, value=512, step=64, label="Output size (long side, px)", elem_id="output-size")
+                    strength = gr.Slider(0.0, 1.0, value=1.0, step=0.05, label="Style strength (0 = photo)", elem_id="style-strength")
+                    keep = gr.Checkbox(False, label="Keep my photo's colours", elem_id="keep-colours")
+                    seed = gr.Number(-1, label="Seed (-1 = a new batch each time)", precision=0, elem_id="seed")
+                generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
+            with gr.Column(scale=2):
+                status = gr.Markdown("Round 1 · 0 picked · upload a photo, choose a style and press Generate.", elem_id="status")
+                gallery = gr.Gallery(label="Candidates: click to pick", elem_id="candidates", **CANDIDATE_GRID)
+                with gr.Row():
+                    rating = gr.Slider(1, 5, value=1, step=1, label="Rating for your next pick", elem_id="rating")
+                    learn_btn = gr.Button("Learn my taste", variant="primary", elem_id="personalize-btn")
+                    undo_btn = gr.Button("Undo", elem_id="undo-btn")
+                loss_plot = gr.LinePlot(x="step", y="value", color="term", title="Learning your taste: losses", height=220, visible=False)
+                with gr.Row():
+                    download_btn = gr.Button("Full-size download of the last clicked", elem_id="download-btn")
+                    export_btn = gr.Button("Export my model", elem_id="export-btn")
+                files = gr.File(label="Download", elem_id="download-file", visible=False)
+                with gr.Accordion("Share my model on the Hugging Face Hub", open=False):
+                    if get_space() is not None:  # OAuth exists only on a Space; locally HF_TOKEN is used
+                        gr.LoginButton()
+                    with gr.Row():
+                        share_name = gr.Textbox(label="Model name (under your own account)", value="my-style", elem_id="share-name")
+                        share_btn = gr.Button("Share", elem_id="share-btn")
+                    share_result = gr.Markdown(elem_id="share-result")
+        with gr.Tab("Explain") as explain_tab:
+            explain_note = gr.Markdown("Generate and learn a round first: this tab then shows what changed.", elem_id="explain-note")
+            with gr.Row():
+                layers_plot = gr.BarPlot(x="bar", y="value", color="when", title="Style loss per layer: first vs last step, last round",
+                                         height=260, x_title="layer")  # fmt: skip
+                rounds_plot = gr.LinePlot(x="step", y="value", color="term", title="Losses over rounds (each step, round after round)",
+                                          height=260, x_title="step")  # fmt: skip
+            changes_plot = gr.BarPlot(x="layer", y="change", title="Which generator blocks the last round changed (relative)", height=260)
+            with gr.Row():
+                with gr.Column():
+                    gr.Markdown("**Palettes**: the painting's colours, your picks' (the target you pulled toward) and the latest batch's")
+                    palettes = gr.Image(show_label=False, type="pil", elem_id="palettes", height=140)
+                attention = gr.Image(label="Attention over your photo", type="pil", visible=False)
+        with gr.Tab("Shared models") as shared_tab:
+            shared_note = gr.Markdown("Models other people shared from this app.", elem_id="shared-note")
+            shared_gallery = gr.Gallery(label="Click one to choose it", elem_id="shared-models", **{**CANDIDATE_GRID, "columns": 2})
+            with gr.Row():
+                shared_id = gr.Textbox(label="Model id", placeholder="user/model-name", elem_id="hub-repo")
+                shared_rev = gr.Textbox(label="Revision (optional: branch, tag or commit)", elem_id="hub-revision")
+                use_shared_btn = gr.Button("Paint with this model", elem_id="use-shared-btn")
+            shared_choice = gr.Markdown()
+        with gr.Tab("History") as history_tab:
+            with gr.Row():
+                round_choice = gr.Dropdown([], label="Round", elem_id="history-round")
+                history_text = gr.Markdown("No session yet.")
+            history_gallery = gr.Gallery(label="Candidates of that round (click one)", elem_id="history-candidates", **CANDIDATE_GRID)
+            with gr.Row():
+                rerender_btn = gr.Button("Paint the clicked one with my current model", elem_id="rerender-btn")
+                undo_to_btn = gr.Button("Go back to this round", elem_id="undo-to-btn")
+            rerendered = gr.Image(label="Painted by the current model", type="pil")
+
+        paint_outputs = [gallery, status, st]
+        preset.input(h.forget_shared, [st], [own, st])
+        thumbs.select(h.choose_preset, [st], [preset, own, st])
+        share_btn.click(refusing(h.on_share, 1), [st, share_name], share_result)
+        shared_tab.select(h.on_browse, None, [shared_gallery, shared_note])
+        shared_gallery.select(h.on_browse_select, None, shared_id)
+        use_shared_btn.click(refusing(h.on_use_shared, 2), [st, shared_id, shared_rev], [st, shared_choice])
+        generate_btn.click(refusing(h.on_generate, 3), [st, photo, preset, own, n, size, strength, keep, seed], paint_outputs,
+                           concurrency_id=GPU_GROUP, concurrency_limit=1)  # fmt: skip
+        gallery.select(refusing(h.on_select, 3), [st, rating], paint_outputs)
+        learn_btn.click(refusing(h.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP)
+        undo_btn.click(refusing(h.on_undo, 3), [st], paint_outputs)
+        download_btn.click(refusing(h.on_download, 1), [st], files)
+        export_btn.click(refusing(h.on_export, 1), [st], files)
+        explain_tab.select(refusing(h.on_explain, 6), [st], [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note])
+        history_tab.select(refusing(h.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
+        round_choice.input(refusing(h.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
+        history_gallery.select(h.on_history_select, [st], st)
+        rerender_btn.click(refusing(h.on_rerender, 1), [st], rerendered, concurrency_id=GPU_GROUP)
+        undo_to_btn.click(refusing(h.on_undo_to, 3), [st, round_choice], paint_outputs)
+    return demo

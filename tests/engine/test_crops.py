@@ -1,0 +1,53 @@
+"""Tests for crops.py: crop shape, seeded determinism, upscaling small images, flips."""
+
+import pytest
+import torch
+
+from stylegan_app.engine.crops import CropSampler
+
+
+def image(height: int, width: int, seed: int = 0) -> torch.Tensor:
+    """A seeded (1, 3, H, W) image in [-1, 1]."""
+    return torch.rand(1, 3, height, width, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+def rng(seed: int = 0) -> torch.Generator:
+    """A seeded CPU generator."""
+    return torch.Generator().manual_seed(seed)
+
+
+def test_sample_shape():
+    sampler = CropSampler([image(40, 50), image(36, 64, seed=1)], crop=32)
+    assert sampler.sample(3, rng()).shape == (3, 3, 32, 32)
+
+
+def test_same_seed_gives_same_crops():
+    sampler = CropSampler([image(40, 50), image(36, 64, seed=1)], crop=32)
+    assert torch.equal(sampler.sample(4, rng(7)), sampler.sample(4, rng(7)))
+
+
+def test_different_seeds_give_different_crops():
+    sampler = CropSampler([image(40, 50), image(36, 64, seed=1)], crop=32)
+    assert not torch.equal(sampler.sample(4, rng(7)), sampler.sample(4, rng(8)))
+
+
+def test_small_image_is_upscaled_to_the_crop():
+    sampler = CropSampler([image(16, 24)], crop=32)
+    assert tuple(sampler.images[0].shape) == (1, 3, 32, 48)  # aspect ratio kept
+
+
+def test_small_image_still_gives_full_crops():
+    assert CropSampler([image(16, 24)], crop=32).sample(2, rng()).shape == (2, 3, 32, 32)
+
+
+def test_both_orientations_occur():
+    ramp = torch.linspace(-1, 1, 32).expand(1, 3, 32, 32)  # left-right asymmetric, crop-sized so only flips vary
+    crops = CropSampler([ramp], crop=32).sample(40, rng())
+    plain = [torch.equal(c, ramp[0]) for c in crops]
+    flipped = [torch.equal(c, ramp[0].flip(-1)) for c in crops]
+    assert any(plain) and any(flipped) and all(p or f for p, f in zip(plain, flipped, strict=True))
+
+
+def test_needs_an_image():
+    with pytest.raises(ValueError):
+        CropSampler([], crop=32)

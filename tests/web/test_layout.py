@@ -1,0 +1,66 @@
+"""The app builds with the element ids browser tests rely on; refusals leave the page as it was."""
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import pytest  # noqa: E402
+
+from stylegan_app.app.service import StyleService  # noqa: E402
+from stylegan_app.config import Settings  # noqa: E402
+
+CONTRACT_IDS = {"content-image", "style-preset", "style-image", "generate-btn", "candidates", "personalize-btn", "undo-btn",
+                "export-btn", "status"}  # fmt: skip
+
+
+@pytest.fixture
+def demo(tiny_styles_dir, data_dir):
+    return build(tiny_styles_dir, data_dir)
+
+
+def build(styles_dir, data_dir):
+    from stylegan_app.web.layout import build_demo
+
+    return build_demo(StyleService(Settings(data_dir=data_dir, styles_dir=styles_dir, device="cpu")))
+
+
+def test_demo_has_the_contract_ids(demo):
+    ids = {c.get("props", {}).get("elem_id") for c in demo.config["components"]}
+    assert ids >= CONTRACT_IDS
+
+
+def test_demo_has_paint_explain_and_history_tabs(demo):
+    labels = {c["props"].get("label") for c in demo.config["components"] if c.get("type") == "tabitem"}
+    assert {"Paint", "Explain", "History"} <= labels
+
+
+def test_model_events_share_one_concurrency_group(demo):
+    groups = {fn.name: fn.concurrency_id for fn in demo.fns.values()}
+    assert groups["on_generate"] == groups["on_learn"] == groups["on_rerender"] == "gpu"
+    assert groups["on_select"] != "gpu"  # picking is never stuck behind a running round
+
+
+def test_the_ui_module_imports_no_torch_so_the_page_is_up_first():
+    import subprocess
+    import sys
+
+    code = "import sys, stylegan_app.web.layout; assert 'torch' not in sys.modules, 'torch was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
+
+
+def test_a_service_factory_is_built_in_the_background_and_waited_for(tiny_styles_dir, data_dir):
+    import threading
+
+    from stylegan_app.web.handlers import Handlers
+
+    release = threading.Event()
+
+    def factory():
+        release.wait(5)
+        return StyleService(Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, device="cpu"))
+
+    handlers = Handlers(factory, styles_dir=tiny_styles_dir)
+    assert handlers.presets == ["alpha", "beta"]  # known before the service exists
+    assert not handlers._ready.is_set()
+    release.set()
+    assert handlers.service.presets() == ["alpha", "beta"]
