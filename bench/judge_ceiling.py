@@ -74,7 +74,7 @@ def main() -> None:
     start = load_generator(get_preset(args.start).folder, "cpu")
     print(f"\n| {args.start} fine-tuned on {args.target} itself, steps | distance to {args.target} |\n|---|---|")
     print(f"| 0 | {mean_distance(start, target):.3f} |", flush=True)
-    model_cfg = ModelConfig(**{**start.config_dict(), "channels": tuple(start.config_dict()["channels"])})
+    model_cfg = start.config
     photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS.glob("*.jpg"))]
     cfg = replace(ADAPT_CONFIG, steps=max(args.train_steps, default=0))
     trainer = StyleTrainer(target, photos, model_cfg, LossConfig(), cfg, "cpu", init=start, lossnet=shared_lossnet("cpu"))

@@ -8,7 +8,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from stylegan_app.config import Settings, TrainConfig, resolve_device
+from stylegan_app.config import Limits, Settings, TrainConfig, resolve_device
+
+LIMITS = Limits()
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
@@ -22,11 +24,15 @@ def cmd_presets(args: argparse.Namespace) -> int:
 
 def cmd_stylize(args: argparse.Namespace) -> int:
     """Write OUTDIR/candidate_00.png ... for one photo."""
+    from stylegan_app.app.checks import check_count, check_seed, check_size
     from stylegan_app.app.stylizer import Stylizer
     from stylegan_app.engine.images import decode_image
 
     settings = Settings(device=args.device)
-    content = decode_image(args.input, settings.limits)
+    check_count(args.n, settings.limits)  # before any model is loaded or adapted
+    check_size(args.size, settings.limits)
+    check_seed(args.seed, settings.limits)
+    content = decode_image(args.input, settings.limits.images)
     stylizer = Stylizer.for_style(args.style, resolve_device(settings.device), settings, progress=_print_progress)
     images = stylizer.candidates(content, n=args.n, seed=args.seed, size=args.size)
     out = Path(args.outdir)
@@ -55,9 +61,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     bar = tqdm(total=cfg.steps, desc="train", unit="step")
 
-    def progress(step: int, total: int, losses: dict[str, float]) -> None:
-        bar.n = step
-        bar.set_postfix({k: f"{v:.3g}" for k, v in losses.items() if k in ("content", "style", "d")}, refresh=False)
+    def progress(fraction: float, message: str) -> None:
+        bar.n = round(fraction * cfg.steps)
+        bar.set_postfix_str(message.split(" · ", 1)[-1], refresh=False)  # the losses; the bar shows the step
         bar.refresh()
 
     command = "python -m stylegan_app " + shlex.join(sys.argv[1:])
@@ -77,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the bundled preset styles").set_defaults(func=cmd_presets)
 
     stylize = sub.add_parser("stylize", help="write stylised candidates of a photo")
-    stylize.add_argument("--style", required=True, help="a preset name or a style image file")
-    stylize.add_argument("--n", type=int, default=8, help="number of candidates (1-32)")
-    stylize.add_argument("--size", type=int, default=512, help="long side of the output in pixels (64-2048)")
+    stylize.add_argument("--style", required=True, help="a preset name, a painting (image file), a model folder or a Hub id user/name")
+    stylize.add_argument("--n", type=int, default=8, help=f"number of candidates (1-{LIMITS.max_candidates})")
+    stylize.add_argument("--size", type=int, default=512, help=f"long side of the output in pixels ({LIMITS.min_size}-{LIMITS.max_size})")
     stylize.add_argument("--seed", type=int, default=0)
     stylize.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     stylize.add_argument("input", help="the photo (JPEG, PNG or WEBP)")

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
-CHECKPOINTS_DIR = REPO_DIR / "checkpoints"
+# In a checkout the bundled files are the repository's own checkpoints/ and examples/; an installed wheel
+# carries copies of them in the package's bundled/ folder (pyproject.toml maps them there).
+BUNDLE_DIR = PACKAGE_DIR / "bundled" if (PACKAGE_DIR / "bundled").is_dir() else PACKAGE_DIR.parent
+CHECKPOINTS_DIR = BUNDLE_DIR / "checkpoints"
 STYLES_DIR = CHECKPOINTS_DIR / "styles"
+EXAMPLE_PHOTOS_DIR = BUNDLE_DIR / "examples" / "photos"  # held out of preset training
+ROUND_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"  # bundled photos a round adds against overfitting one image
 LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_hed.safetensors"
 
 # The four VGG16 layers the losses read, shallow to deep.
@@ -28,6 +32,18 @@ class ImageLimits:
     min_side: int = 16
     max_aspect: float = 10.0
     formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a caller may ask for; the service, the CLI and the UI's sliders all read these."""
+
+    max_candidates: int = 16
+    min_size: int = 64  # long side of an output, in pixels
+    max_size: int = 1024
+    max_round_steps: int = 500
+    max_seed: int = 2**31 - 1
+    images: ImageLimits = field(default_factory=ImageLimits)  # decoding untrusted uploads
 
 
 @dataclass(frozen=True)
@@ -132,9 +148,8 @@ class Settings:
     data_dir: Path = Path("data")
     database_url: str | None = None
     device: str = "auto"
-    max_side: int = 1024
     styles_dir: Path = STYLES_DIR
-    limits: ImageLimits = field(default_factory=ImageLimits)
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))

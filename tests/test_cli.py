@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from stylegan_app.config import Limits
 from stylegan_app.engine.presets import list_presets
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,3 +67,16 @@ def test_train_runs_two_steps_and_writes_a_loadable_model(tmp_path):
 
     assert load_generator(out).z_dim == 8
     assert (out / "metadata.json").exists()
+
+
+def test_stylize_size_over_the_limit_is_refused_not_cut(tmp_path):
+    result = run_cli("stylize", "--style", list_presets()[0].name, "--size", "2048", str(PHOTO), str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"between {Limits().min_size} and {Limits().max_size} pixels" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_stylize_too_many_candidates_is_refused(tmp_path):
+    too_many = str(Limits().max_candidates + 1)
+    result = run_cli("stylize", "--style", list_presets()[0].name, "--n", too_many, str(PHOTO), str(tmp_path / "out"))
+    assert result.returncode == 2 and "number of candidates" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .stylizer import MAX_SIZE, MIN_SIZE
+from stylegan_app.config import Limits
 
 
 def check_user_name(user: str | None) -> str | None:
@@ -42,10 +42,33 @@ def check_ratings(ratings: Mapping[str, int] | None, ids: list[str]) -> dict[str
     return dict(ratings)
 
 
-def check_size(size: int | None) -> None:
-    """None (the photo's own size) or a whole number of pixels within the generator's limits."""
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE):
-        raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size!r}.")
+def is_whole(value: object) -> bool:
+    """An int that is not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_size(size: int | None, limits: Limits) -> None:
+    """None (the photo's own size) or a whole number of pixels within the limits."""
+    if size is not None and (not is_whole(size) or not limits.min_size <= size <= limits.max_size):
+        raise ValueError(f"The output size must be between {limits.min_size} and {limits.max_size} pixels, not {size!r}.")
+
+
+def check_count(n: int, limits: Limits) -> None:
+    """A number of candidates within the limits."""
+    if not is_whole(n) or not 1 <= n <= limits.max_candidates:
+        raise ValueError(f"The number of candidates must be between 1 and {limits.max_candidates}, not {n!r}.")
+
+
+def check_seed(seed: int, limits: Limits) -> None:
+    """A whole-number seed within the limits."""
+    if not is_whole(seed) or not 0 <= seed <= limits.max_seed:
+        raise ValueError(f"The seed must be a whole number between 0 and {limits.max_seed}, not {seed!r}.")
+
+
+def check_steps(steps: int | None, limits: Limits) -> None:
+    """None (the round's default) or a number of fine-tune steps within the limits."""
+    if steps is not None and (not is_whole(steps) or not 1 <= steps <= limits.max_round_steps):
+        raise ValueError(f"The number of steps must be between 1 and {limits.max_round_steps}, not {steps!r}.")
 
 
 def check_strength(strength: float) -> float:

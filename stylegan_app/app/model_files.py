@@ -61,11 +61,6 @@ class ModelFiles:
             path = f"{base}.{k}"
         return path
 
-    def clear(self) -> None:
-        """Forget the loaded generators (they are loaded again, and checked again, on next use)."""
-        with self._lock:
-            self._cache.clear()
-
 
 def file_sha256(path: Path) -> str:
     """Hex sha256 of a file; ValueError when it cannot be read."""

@@ -1,121 +1,25 @@
-"""The database: users, sessions, content-addressed images, candidates, picks and model versions.
+"""The database: the engine set-up, migrations, and every query the service makes.
 
-SQLAlchemy 2 typed models plus the engine set-up. SQLite (the default) runs in WAL mode with a busy
-timeout, and every transaction starts with BEGIN IMMEDIATE, so concurrent writers queue instead of
-failing half-way; the same models run on PostgreSQL through DATABASE_URL. The schema is created and
-upgraded by the Alembic revisions in stylegan_app/migrations (`migrate`).
+SQLite (the default) runs in WAL mode with a busy timeout, and every transaction starts with BEGIN
+IMMEDIATE, so concurrent writers queue instead of failing half-way; the same tables (tables.py) run on
+PostgreSQL through DATABASE_URL. The schema is created and upgraded by the Alembic revisions in
+migrations/ (`migrate`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import uuid
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
 
-from PIL import Image
-from sqlalchemy import JSON, CheckConstraint, DateTime, Engine, Float, ForeignKey, Index, Integer, String, create_engine, event, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from stylegan_app.engine.checkpoint import atomic_write
+from .tables import Base, Candidate, ModelVersion, Pick, StoredImage, StyleSession, User, new_id, utcnow
+
+__all__ = ["Base", "Candidate", "ModelVersion", "Pick", "StoredImage", "StyleSession", "User", "new_id", "utcnow"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
-
-
-def new_id() -> str:
-    """A random 32-hex-digit id (sessions, users, candidates: unguessable, so safe to hand to a browser)."""
-    return uuid.uuid4().hex
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table."""
-
-
-class User(Base):
-    """Someone using the app; name None means anonymous."""
-
-    __tablename__ = "users"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    name: Mapped[str | None] = mapped_column(String(100), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class StoredImage(Base):
-    """An image file under data/images/<sha256>.png; the row holds its hash and size."""
-
-    __tablename__ = "images"
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class StyleSession(Base):
-    """One photo styled in one style by one user; its rounds are its model versions."""
-
-    __tablename__ = "sessions"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
-    content_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
-    style_preset: Mapped[str | None] = mapped_column(String(100))  # the preset the session started from
-    style_sha: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))  # the user's own style image, if any
-    base_model: Mapped[str | None] = mapped_column(String(200))  # the Hub repo it was pulled from, if any
-    lineage: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # oldest first: preset:<name>, <repo>@<commit>
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class ModelVersion(Base):
-    """The generator of one round. Round 0 is the starting model; undone versions are kept, marked."""
-
-    __tablename__ = "model_versions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
-    round: Mapped[int] = mapped_column(Integer)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id"))
-    path: Mapped[str] = mapped_column(String(500))  # folder with config.json + model.safetensors, relative to the data dir or the repo
-    sha256: Mapped[str] = mapped_column(String(64))  # of model.safetensors
-    proposal: Mapped[dict] = mapped_column(JSON)  # {"mean": [...], "std": [...]}: where this round draws z from
-    losses: Mapped[list] = mapped_column(JSON, default=list)  # per fine-tune step, as dicts
-    steps: Mapped[int] = mapped_column(Integer, default=0)
-    seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (CheckConstraint("round >= 0", name="ck_model_versions_round"),)
-
-
-class Candidate(Base):
-    """One generated image: which model version, seed and z made it, so it can be rendered again."""
-
-    __tablename__ = "candidates"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"))
-    version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"), index=True)
-    round: Mapped[int] = mapped_column(Integer)
-    seed: Mapped[int] = mapped_column(Integer)  # of the batch; position picks the row of its z draw
-    position: Mapped[int] = mapped_column(Integer)
-    z: Mapped[list] = mapped_column(JSON)
-    size: Mapped[int] = mapped_column(Integer)  # long side of the rendered image
-    image_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    __table_args__ = (Index("ix_candidates_session_round", "session_id", "round"),)
-
-
-class Pick(Base):
-    """A candidate the user liked, with a rating 1-5 (a plain pick is 1)."""
-
-    __tablename__ = "picks"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"), unique=True)
-    rating: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_picks_rating"),)
 
 
 def make_engine(url: str) -> Engine:
@@ -168,35 +72,6 @@ def open_store(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-class ImageFiles:
-    """Content-addressed PNG files: data/images/<sha256>.png, written atomically."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def path(self, sha256: str) -> Path:
-        """Where the image with this hash lives."""
-        return self.folder / f"{sha256}.png"
-
-    def put(self, db: Session, image: Image.Image) -> str:
-        """Write the image (if new) and add its row to db (if new); returns its hash."""
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG")
-        data = buffer.getvalue()
-        sha = hashlib.sha256(data).hexdigest()
-        if not self.path(sha).exists():
-            atomic_write(self.path(sha), lambda tmp: tmp.write_bytes(data))
-        if db.get(StoredImage, sha) is None:
-            db.add(StoredImage(sha256=sha, width=image.width, height=image.height))
-            db.flush()  # so rows referring to it can be inserted in the same transaction
-        return sha
-
-    def load(self, sha256: str) -> Image.Image:
-        """The stored image, RGB."""
-        with Image.open(self.path(sha256)) as image:
-            return image.convert("RGB")
-
-
 def current_version(db: Session, session_id: str) -> ModelVersion:
     """The session's current model version: its newest version that was not undone."""
     query = (
@@ -245,3 +120,60 @@ def live_versions(db: Session, session_id: str) -> list[ModelVersion]:
     while line[-1].parent_id is not None:
         line.append(by_id[line[-1].parent_id])
     return line[::-1]
+
+
+def user_named(db: Session, name: str | None) -> User:
+    """The user row called name (created if new); a fresh anonymous one for None."""
+    if name is not None:
+        found = db.scalars(select(User).where(User.name == name)).first()
+        if found is not None:
+            return found
+    user = User(name=name)
+    db.add(user)
+    db.flush()
+    return user
+
+
+def check_own_candidates(db: Session, session_id: str, ids: list[str]) -> None:
+    """Raise ValueError unless the session exists and every id is one of its candidates."""
+    get_session(db, session_id)
+    found = set(db.scalars(select(Candidate.id).where(Candidate.id.in_(ids), Candidate.session_id == session_id)))
+    if len(found) != len(ids):
+        raise ValueError("Some of the picked candidates do not belong to this session: generate candidates and pick among them.")
+
+
+def set_picks(db: Session, ids: list[str], ratings: Mapping[str, int]) -> None:
+    """Pick each of ids with its rating (1 when not given); picking again updates the rating."""
+    existing = {p.candidate_id: p for p in db.scalars(select(Pick).where(Pick.candidate_id.in_(ids)))}
+    for cid in ids:
+        if cid in existing:
+            existing[cid].rating = ratings.get(cid, 1)
+        else:
+            db.add(Pick(candidate_id=cid, rating=ratings.get(cid, 1)))
+    db.flush()
+
+
+def remove_picks(db: Session, ids: list[str]) -> None:
+    """Unpick each of ids (ids that were not picked are ignored)."""
+    db.execute(delete(Pick).where(Pick.candidate_id.in_(ids)))
+
+
+def latest_batch(db: Session, version_id: int) -> list[Candidate]:
+    """The candidates of the last Generate with a model version, by position (empty before the first)."""
+    newest = select(Candidate.batch_id).where(Candidate.version_id == version_id).order_by(Candidate.created_at.desc()).limit(1)
+    batch_id = db.scalar(newest)
+    if batch_id is None:
+        return []
+    return list(db.scalars(select(Candidate).where(Candidate.batch_id == batch_id).order_by(Candidate.position)))
+
+
+def version_pick_count(db: Session, version_id: int) -> int:
+    """How many candidates of a model version (all its batches) are picked."""
+    query = select(func.count()).select_from(Pick).join(Candidate, Candidate.id == Pick.candidate_id)
+    return db.scalar(query.where(Candidate.version_id == version_id)) or 0
+
+
+def session_pick_count(db: Session, session_id: str) -> int:
+    """How many candidates of a session, over all its rounds, are picked."""
+    query = select(func.count()).select_from(Pick).join(Candidate, Candidate.id == Pick.candidate_id)
+    return db.scalar(query.where(Candidate.session_id == session_id)) or 0

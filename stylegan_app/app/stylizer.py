@@ -2,62 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 
-from stylegan_app.config import Settings
+from stylegan_app.config import Limits, Settings
 from stylegan_app.engine.checkpoint import check_folder, load_generator
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.images import decode_image
 from stylegan_app.engine.presets import get_preset, list_presets
+from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal, generate, prepare_content
 
-MAX_CANDIDATES = 32
-MIN_SIZE, MAX_SIZE = 64, 2048
-ProgressFn = Callable[[float, str], None]
+from .checks import check_count, check_seed, check_size
 
 
 class Stylizer:
     """Holds one generator and makes seeded candidates with it."""
 
-    def __init__(self, generator: Generator, name: str, device: str, max_side: int = 1024) -> None:
+    def __init__(self, generator: Generator, name: str, device: str, limits: Limits = Limits()) -> None:
         self.generator = generator.to(device).eval()
-        self.name, self.device, self.max_side = name, device, max_side
+        self.name, self.device, self.limits = name, device, limits
 
     @classmethod
-    def for_style(cls, style: str, device: str, settings: Settings, progress: ProgressFn | None = None) -> Stylizer:
+    def for_style(cls, style: str, device: str, settings: Settings, progress: Progress | None = None) -> Stylizer:
         """A preset by name, an exported model folder, a style image file (adapted from the nearest preset), or a shared
         model's Hub id (user/name, pulled pinned and checked)."""
         names = [p.name for p in list_presets(settings.styles_dir)]
         if style in names:
             preset = get_preset(style, settings.styles_dir)
-            return cls(load_generator(preset.folder, device), style, device, settings.max_side)
+            return cls(load_generator(preset.folder, device), style, device, settings.limits)
         if Path(style).is_dir():
             check_folder(Path(style))  # an exported or downloaded model: untrusted, checked before any tensor is read
-            return cls(load_generator(Path(style), device), Path(style).name, device, settings.max_side)
+            return cls(load_generator(Path(style), device), Path(style).name, device, settings.limits)
         if not Path(style).is_file() and style.count("/") == 1 and not style.startswith((".", "/")):
             from .hub import pull
 
             pulled = pull(style)
-            return cls(pulled.generator, f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.max_side)
+            return cls(pulled.generator, f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.limits)
         if not Path(style).is_file():
             raise ValueError(f"{style!r} is neither a preset ({', '.join(names)}), a model folder, an image file nor a Hub id.")
         from stylegan_app.engine.new_style import adapt_to_style
 
-        image = decode_image(style, settings.limits)
+        image = decode_image(style, settings.limits.images)
         generator = adapt_to_style(image, device, settings, progress=progress)
-        return cls(generator, Path(style).stem, device, settings.max_side)
+        return cls(generator, Path(style).stem, device, settings.limits)
 
     def candidates(
         self, content: Image.Image, n: int = 8, seed: int = 0, size: int | None = None, proposal: Proposal | None = None
     ) -> list[Image.Image]:
         """n stylised versions of content, one per z drawn from the proposal (default: the prior) with seed."""
-        if not 1 <= n <= MAX_CANDIDATES:
-            raise ValueError(f"The number of candidates must be between 1 and {MAX_CANDIDATES}, not {n}.")
-        if size is not None and not MIN_SIZE <= size <= MAX_SIZE:
-            raise ValueError(f"The output size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size}.")
+        check_count(n, self.limits)
+        check_size(size, self.limits)
+        check_seed(seed, self.limits)
         proposal = proposal or Proposal.prior(self.generator.z_dim)
         z = proposal.sample(seed, n)
-        return generate(self.generator, prepare_content(content, size, self.max_side), z, self.device)
+        return generate(self.generator, prepare_content(content, size, self.limits.max_size), z, self.device)

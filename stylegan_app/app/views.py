@@ -1,4 +1,4 @@
-"""What the service returns: candidates, round reports, a session's history and the explanation of its rounds."""
+"""What the service returns, shaped as the UI shows it: candidates, the batch on screen, round reports, history, explanations."""
 
 from __future__ import annotations
 
@@ -17,6 +17,21 @@ class Candidate:
     round: int
     position: int
     z: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """What the Paint tab shows: the session's round, the latest batch of its current model and which of it are picked."""
+
+    session_id: str
+    round: int
+    candidates: list[Candidate]  # the latest batch, by position; empty before the first Generate
+    ratings: dict[str, int]  # candidate id -> rating, for the picked ones of this batch
+    round_picks: int  # picks of the round so far, over all its batches
+
+    def is_picked(self, candidate_id: str) -> bool:
+        """Whether the candidate is picked."""
+        return candidate_id in self.ratings
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,18 @@ import json
 import math
 import os
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from stylegan_app.config import CONFIG_NAME, WEIGHTS_NAME
+from stylegan_app.config import CONFIG_NAME, WEIGHTS_NAME, ModelConfig
 
 from .generator import Generator
 
-GENERATOR_ARGS = ("z_dim", "channels", "n_res", "attention", "mapping_dim")
+GENERATOR_ARGS = tuple(f.name for f in fields(ModelConfig))  # what config.json may hold
 MAX_CONFIG_BYTES = 64 * 1024
 MAX_WEIGHTS_BYTES = 256 * 1024 * 1024  # the presets are about 5 MB
 MAX_HEADER_BYTES = 1024 * 1024
@@ -54,16 +55,11 @@ def atomic_save_tensors(path: Path, tensors: dict[str, torch.Tensor], metadata: 
     atomic_write(path, lambda tmp: save_file(cpu, str(tmp), metadata=metadata))
 
 
-def generator_config(generator: Generator) -> dict:
-    """The constructor arguments of a generator, JSON-ready."""
-    return generator.config_dict()
-
-
 def save_generator(generator: Generator, folder: Path) -> None:
     """Write config.json and model.safetensors (weights first, so a config never points at nothing)."""
     folder = Path(folder)
     atomic_save_tensors(folder / WEIGHTS_NAME, generator.state_dict(), metadata={"format": "pt"})
-    atomic_write_json(folder / CONFIG_NAME, generator_config(generator))
+    atomic_write_json(folder / CONFIG_NAME, generator.config_dict())
 
 
 def read_config(folder: Path) -> dict:

@@ -6,6 +6,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from .losses import hinge_d_loss
+
 
 class PatchDiscriminator(nn.Module):
     """Spectrally normalised conv stack; (B, 3, H, W) in [-1, 1] -> (B, 1, H/2^k, W/2^k) logits."""
@@ -30,3 +32,15 @@ class PatchDiscriminator(nn.Module):
             return self(x)
         finally:
             self.requires_grad_(True)
+
+
+def discriminator_step(discriminator: PatchDiscriminator, opt: torch.optim.Optimizer, real: torch.Tensor, fake: torch.Tensor) -> float:
+    """One hinge-loss update of D on real images and (detached) generated ones; returns the loss.
+
+    The D step of training and of a personalisation round: it comes before the G step, with its own zero_grad.
+    """
+    loss = hinge_d_loss(discriminator(real), discriminator(fake.detach()))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss.item()

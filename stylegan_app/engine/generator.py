@@ -93,16 +93,17 @@ class Generator(
 
     def __init__(
         self,
-        z_dim: int = 8,
-        channels: tuple[int, int, int] | list[int] = (32, 64, 128),
-        n_res: int = 4,
-        attention: bool = False,
-        mapping_dim: int = 64,
+        z_dim: int = ModelConfig.z_dim,
+        channels: tuple[int, int, int] | list[int] = ModelConfig.channels,
+        n_res: int = ModelConfig.n_res,
+        attention: bool = ModelConfig.attention,
+        mapping_dim: int = ModelConfig.mapping_dim,
     ) -> None:
+        """The arguments are ModelConfig's fields (PyTorchModelHubMixin stores them in config.json by name)."""
         super().__init__()
-        c0, c1, c2 = channels
+        self.config = ModelConfig(z_dim, tuple(channels), n_res, attention, mapping_dim)
+        c0, c1, c2 = self.config.channels
         self.z_dim = z_dim
-        self.arch = {"z_dim": z_dim, "channels": list(channels), "n_res": n_res, "attention": attention, "mapping_dim": mapping_dim}
         self.mapping = nn.Sequential(
             nn.Linear(z_dim, mapping_dim), nn.LeakyReLU(0.2), nn.Linear(mapping_dim, mapping_dim), nn.LeakyReLU(0.2)
         )
@@ -127,7 +128,7 @@ class Generator(
 
     def config_dict(self) -> dict:
         """The constructor arguments, as stored in config.json."""
-        return dict(self.arch)
+        return {**asdict(self.config), "channels": list(self.config.channels)}
 
     def forward(self, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """(B, 3, H, W), (B, z_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside)."""

@@ -20,15 +20,18 @@ def content_loss(features: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (features - target).pow(2).flatten(1).mean(dim=1)
 
 
-def style_loss(grams: Sequence[torch.Tensor], targets: Sequence[torch.Tensor], layer_weights: torch.Tensor) -> torch.Tensor:
-    """Weighted mean squared difference of Gram matrices per sample.
+def style_layer_losses(grams: Sequence[torch.Tensor], targets: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Mean squared difference of Gram matrices per sample and layer.
 
-    grams[l], targets[l]: (B, C_l, C_l) (targets may be (1, C_l, C_l)); layer_weights: (B, L) or (L,).
-    Returns (B,).
+    grams[l], targets[l]: (B, C_l, C_l) (targets may be (1, C_l, C_l)). Returns (B, L).
     """
+    return torch.stack([(g - t).pow(2).mean(dim=(1, 2)) for g, t in zip(grams, targets, strict=True)], dim=1)
+
+
+def style_loss(grams: Sequence[torch.Tensor], targets: Sequence[torch.Tensor], layer_weights: torch.Tensor) -> torch.Tensor:
+    """style_layer_losses weighted by layer and summed: layer_weights (B, L) or (L,). Returns (B,)."""
     weights = layer_weights if layer_weights.dim() == 2 else layer_weights.unsqueeze(0)
-    per_layer = torch.stack([(g - t).pow(2).mean(dim=(1, 2)) for g, t in zip(grams, targets, strict=True)], dim=1)  # (B, L)
-    return (per_layer * weights).sum(dim=1)
+    return (style_layer_losses(grams, targets) * weights).sum(dim=1)
 
 
 def user_weighted_target(style_gram: torch.Tensor, pick_grams: torch.Tensor, ratings: torch.Tensor, style_weight: float) -> torch.Tensor:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 from PIL import Image
 
-from stylegan_app.config import REPO_DIR, LossConfig, ModelConfig, Settings, TrainConfig
+from stylegan_app.config import EXAMPLE_PHOTOS_DIR, LossConfig, Settings, TrainConfig
 
 from .checkpoint import load_generator
 from .generator import Generator
@@ -16,9 +15,9 @@ from .images import load_rgb, pil_to_tensor, resize_long_side
 from .losses import gram
 from .lossnet import LossNetwork, shared_lossnet
 from .presets import Preset, list_presets
+from .progress import Progress
 from .train import StyleTrainer
 
-EXAMPLE_PHOTOS = REPO_DIR / "examples" / "photos"
 ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
 
 
@@ -45,7 +44,7 @@ def adapt_to_style(
     style: Image.Image,
     device: str,
     settings: Settings,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
     train_cfg: TrainConfig = ADAPT_CONFIG,
 ) -> Generator:
     """A generator for a new style image: the nearest preset, fine-tuned for train_cfg.steps steps."""
@@ -54,8 +53,8 @@ def adapt_to_style(
     if progress:
         progress(0.0, f"starting from the nearest preset, {preset.name}")
     start = load_generator(preset.folder, device)
-    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS.glob("*.jpg"))]
-    model_cfg = ModelConfig(**{**start.config_dict(), "channels": tuple(start.config_dict()["channels"])})
+    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS_DIR.glob("*.jpg"))]
+    model_cfg = start.config
     trainer = StyleTrainer(style, photos, model_cfg, LossConfig(), train_cfg, device, init=start, lossnet=lossnet)
     while trainer.step_index < train_cfg.steps:
         trainer.step()

@@ -28,14 +28,14 @@ from PIL import Image
 
 from stylegan_app.config import STYLE_LAYERS, LossConfig, PersonalizeConfig, TrainConfig
 
-from .discriminator import PatchDiscriminator
+from .crops import random_crop
+from .discriminator import PatchDiscriminator, discriminator_step
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, contrast_target, gan_terms, gram, hinge_d_loss, out_of_range
+from .losses import content_loss, contrast_target, gan_terms, gram, out_of_range, style_layer_losses, user_weighted_target
 from .lossnet import Features, LossNetwork, bf16_autocast
-from .sampling import Proposal
-
-ProgressFn = Callable[[float, str], None]
+from .progress import Progress
+from .sampling import Proposal, render
 
 
 @dataclass(frozen=True)
@@ -79,19 +79,13 @@ def grams_of(lossnet: LossNetwork, images: torch.Tensor) -> list[torch.Tensor]:
     return [torch.stack(layer) for layer in zip(*per_image, strict=True)]
 
 
-@torch.no_grad()
-def render(generator: Generator, photo: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W): G(photo, z_i) for each row of z; photo is (1, 3, H, W)."""
-    return torch.cat([generator(photo, row[None]) for row in z])
-
-
 def taste_step(
     shown: list[torch.Tensor], picked: list[torch.Tensor], ratings: torch.Tensor, style: list[torch.Tensor], cfg: PersonalizeConfig
 ) -> list[torch.Tensor]:
     """Per layer (1, C, C): the Gram step from the shown candidates toward the rating-weighted picks and the style."""
     steps = []
     for shown_l, picked_l, style_l in zip(shown, picked, style, strict=True):
-        liked = (cfg.style_lambda * style_l + (ratings.view(-1, 1, 1) * picked_l).sum(0, keepdim=True)) / (cfg.style_lambda + ratings.sum())
+        liked = user_weighted_target(style_l, picked_l, ratings, cfg.style_lambda)
         steps.append(contrast_target(shown_l, liked, cfg.beta, cfg.max_step) - shown_l.mean(0, keepdim=True))
     return steps
 
@@ -129,7 +123,7 @@ class RoundTrainer:
         self.crops = crops.to(device)
         self.z = self.proposal.sample(cfg.seed, 2 * n, cfg.prior_fraction).to(device)  # pair i and i + n share crop i
         with torch.no_grad():
-            base = render_pairs(self.start, self.crops.repeat(2, 1, 1, 1), self.z)
+            base = render(self.start, self.crops.repeat(2, 1, 1, 1), self.z)
             feats = [self.lossnet(image[None]) for image in base]
             self.content_feats = torch.cat([f.relu2_2 for f in feats])  # what G_r paints keeps the photo
             base_grams = [torch.cat([gram(f[layer]) for f in feats]) for layer in range(len(STYLE_LAYERS))]
@@ -158,18 +152,14 @@ class RoundTrainer:
 
         if cfg.adv_weight > 0:
             real = torch.cat([random_crop(self.picked_images[i : i + 1].cpu(), cfg.crop, self.rng) for i in self._real_indices(2 * k)])
-            d_loss = hinge_d_loss(self.discriminator(real.to(self.device)), self.discriminator(out.detach()))
-            self.opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            self.opt_d.step()
-            losses["d"] = d_loss.item()
+            losses["d"] = discriminator_step(self.discriminator, self.opt_d, real.to(self.device), out)
 
         with bf16_autocast(self.device, cfg.bf16_lossnet):
             feats = self.lossnet(out)
         feats = Features(*(f.float() for f in feats))
         c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale
-        per_layer = torch.stack([(gram(f) - t[pairs]).pow(2).mean(dim=(1, 2)) for f, t in zip(feats, self.targets, strict=True)], dim=1)
-        per_layer = per_layer / self.style_scales
+        # Each layer weighted by 1 / its target's squared size, so the four layers count alike.
+        per_layer = style_layer_losses([gram(f) for f in feats], [t[pairs] for t in self.targets]) / self.style_scales  # (B, L)
         s_loss = per_layer.sum(1)
         excess = out_of_range(out)
         total = (cfg.content_weight * c_loss + cfg.style_weight * s_loss + self.loss_cfg.range_weight * excess).mean()
@@ -193,23 +183,6 @@ class RoundTrainer:
         return torch.randint(self.picked_images.shape[0], (n,), generator=self.rng).tolist()
 
 
-@torch.no_grad()
-def render_pairs(generator: Generator, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """(B, 3, H, W): G(content_i, z_i) pair by pair."""
-    return torch.cat([generator(c[None], row[None]) for c, row in zip(content, z, strict=True)])
-
-
-def random_crop(image: torch.Tensor, crop: int, rng: torch.Generator) -> torch.Tensor:
-    """(1, 3, crop, crop) from a (1, 3, H, W) image at a random position, flipped half of the time."""
-    h, w = image.shape[-2:]
-    if min(h, w) < crop:
-        raise ValueError(f"Images must be at least {crop} pixels on each side for a personalisation round.")
-    top = int(torch.randint(h - crop + 1, (1,), generator=rng))
-    left = int(torch.randint(w - crop + 1, (1,), generator=rng))
-    out = image[..., top : top + crop, left : left + crop]
-    return out.flip(-1) if torch.rand((), generator=rng) < 0.5 else out
-
-
 def personalize_round(
     start: Generator,
     lossnet: LossNetwork,
@@ -217,7 +190,7 @@ def personalize_round(
     cfg: PersonalizeConfig = PersonalizeConfig(),
     loss_cfg: LossConfig = LossConfig(),
     device: str = "cpu",
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_step: Callable[[dict[str, float]], None] | None = None,
 ) -> RoundResult | None:

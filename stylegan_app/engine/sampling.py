@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -57,8 +58,39 @@ def prepare_content(content: Image.Image, size: int | None, max_side: int) -> Im
     return resize_long_side(content, side)
 
 
-@torch.inference_mode()
+def render_each(generator: Generator, content: torch.Tensor, z: torch.Tensor) -> Iterator[torch.Tensor]:
+    """G(content_i, z_i) as (1, 3, H, W) tensors, one image at a time (faster than a batch on a small CPU), no gradients.
+
+    content: (1, 3, H, W), shared by every row of z, or (N, 3, H, W), one per row of z (N, Z).
+    """
+    if content.shape[0] not in (1, z.shape[0]):
+        raise ValueError(f"content holds {content.shape[0]} images for {z.shape[0]} rows of z")
+    for i in range(z.shape[0]):
+        image = content if content.shape[0] == 1 else content[i : i + 1]
+        with torch.no_grad():  # not around the yield: the caller's grad mode stays its own
+            out = generator(image, z[i : i + 1].to(content.device))
+        yield out
+
+
+def render(generator: Generator, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W): every image of render_each in one tensor."""
+    return torch.cat(list(render_each(generator, content, z)))
+
+
 def generate(generator: Generator, content: Image.Image, z: torch.Tensor, device: str = "cpu") -> list[Image.Image]:
-    """One stylised image per row of z; one at a time, which is faster than a batch on a small CPU."""
+    """One stylised image per row of z, as PIL images."""
     x = pil_to_tensor(content).to(device).contiguous(memory_format=torch.channels_last)
-    return [tensor_to_pil(generator(x, row[None].to(device))) for row in z]
+    return [tensor_to_pil(out) for out in render_each(generator, x, z)]
+
+
+def generate_fitting_memory(generator: Generator, content: Image.Image, z: torch.Tensor, device: str, min_side: int) -> list[Image.Image]:
+    """generate(), repeated at half the size while the GPU runs out of memory, down to a long side of min_side."""
+    while True:
+        try:
+            return generate(generator, content, z, device)
+        except torch.OutOfMemoryError:
+            if device == "cuda":
+                torch.cuda.empty_cache()
+            if max(content.size) // 2 < min_side:
+                raise ValueError("Out of GPU memory even at the smallest output size: try again in a moment.") from None
+            content = resize_long_side(content, max(content.size) // 2)

@@ -15,14 +15,14 @@ from stylegan_app.config import DiscriminatorConfig, LossConfig, ModelConfig, Tr
 
 from .checkpoint import atomic_save_tensors, atomic_write_json, save_generator
 from .crops import CropSampler
-from .discriminator import PatchDiscriminator
+from .discriminator import PatchDiscriminator, discriminator_step
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, gan_terms, gram, hinge_d_loss, out_of_range, style_loss, total_variation
+from .losses import content_loss, gan_terms, gram, out_of_range, style_loss, total_variation
 from .lossnet import LossNetwork, bf16_autocast
+from .progress import Progress
 from .style_targets import StyleTargets, z_knobs
 
-Progress = Callable[[int, int, dict[str, float]], None]
 RESUME_NAME = "resume.safetensors"
 
 
@@ -108,11 +108,7 @@ class StyleTrainer:
         losses: dict[str, float] = {}
         if cfg.adv_weight > 0:
             real = self.style_crops.sample(2 * k, self.rng).to(self.device)
-            d_loss = hinge_d_loss(self.discriminator(real), self.discriminator(out.detach()))
-            self.opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            self.opt_d.step()
-            losses["d"] = d_loss.item()
+            losses["d"] = discriminator_step(self.discriminator, self.opt_d, real, out)
 
         with bf16_autocast(self.device, self.cfg.bf16_lossnet):
             feats = self.lossnet(out)
@@ -199,7 +195,8 @@ def train(
         step_losses = trainer.step()
         losses = {k: 0.9 * losses.get(k, v) + 0.1 * v for k, v in step_losses.items()}  # smoothed for display
         if progress is not None:
-            progress(trainer.step_index, train_cfg.steps, losses)
+            shown = " · ".join(f"{k} {v:.3g}" for k, v in losses.items() if k in ("content", "style", "d"))
+            progress(trainer.step_index / train_cfg.steps, f"step {trainer.step_index}/{train_cfg.steps} · {shown}")
         trainer.seconds = previous_seconds + time.perf_counter() - started
         if trainer.step_index % train_cfg.checkpoint_every == 0 or trainer.step_index == train_cfg.steps:
             atomic_save_tensors(resume_path, trainer.state_tensors())

@@ -6,7 +6,7 @@ import pytest
 import torch
 from test_service import service, session  # noqa: F401 (the same tiny service and session fixtures)
 
-from stylegan_app.app import service as service_module
+from stylegan_app.engine import sampling
 
 
 def learned(service, session, rounds: int = 1) -> list:
@@ -33,16 +33,47 @@ def test_strength_zero_gives_the_photo_and_keep_colours_changes_the_painting(ser
 def test_bad_strength_is_refused_before_anything_is_written(service, session, strength):
     with pytest.raises(ValueError, match="strength"):
         service.generate(session, n=1, size=64, strength=strength)
-    assert service.latest_batch(session) == ([], {})
+    assert service.batch(session).candidates == []
 
 
-def test_latest_batch_is_the_last_generate_of_the_current_round_with_its_picks(service, session):
-    service.generate(session, n=2, seed=1, size=64)
+def test_batch_is_the_last_generate_of_the_current_round_with_its_picks(service, session):
+    first = service.generate(session, n=2, seed=1, size=64)
     last = service.generate(session, n=3, seed=2, size=64)
-    service.pick(session, [last[1].id], {last[1].id: 4})
-    cands, ratings = service.latest_batch(session)
-    assert [c.id for c in cands] == [c.id for c in last]
-    assert ratings == {last[1].id: 4}
+    service.pick(session, [last[1].id, first[0].id], {last[1].id: 4})
+    view = service.batch(session)
+    assert [c.id for c in view.candidates] == [c.id for c in last]
+    assert view.ratings == {last[1].id: 4} and view.round_picks == 2 and view.round == 0
+
+
+def test_two_generates_with_the_same_seed_are_two_batches(service, session):
+    service.generate(session, n=2, seed=7, size=64)
+    second = service.generate(session, n=2, seed=7, size=64)
+    assert [c.id for c in service.batch(session).candidates] == [c.id for c in second]
+
+
+def test_toggle_pick_picks_then_unpicks_and_returns_the_batch(service, session):
+    cands = service.generate(session, n=3, seed=1, size=64)
+    picked = service.toggle_pick(session, cands[2].id, rating=3)
+    assert picked.ratings == {cands[2].id: 3} and picked.is_picked(cands[2].id) and picked.round_picks == 1
+    assert [c.id for c in picked.candidates] == [c.id for c in cands]
+    unpicked = service.toggle_pick(session, cands[2].id, rating=3)
+    assert unpicked.ratings == {} and unpicked.round_picks == 0 and service.picks(session) == {}
+
+
+@pytest.mark.parametrize("rating", [0, 6, "5", None])
+def test_toggle_pick_refuses_a_bad_rating_and_changes_nothing(service, session, rating):
+    cand = service.generate(session, n=1, seed=1, size=64)[0]
+    with pytest.raises(ValueError, match="Ratings"):
+        service.toggle_pick(session, cand.id, rating=rating)
+    assert service.picks(session) == {}
+
+
+def test_toggle_pick_refuses_another_sessions_candidate(service, session, rgb_image):
+    other = service.start_session(rgb_image, "beta")
+    cand = service.generate(other, n=1, seed=1, size=64)[0]
+    with pytest.raises(ValueError, match="do not belong"):
+        service.toggle_pick(session, cand.id)
+    assert service.picks(other) == {}
 
 
 def test_render_repaints_a_candidate_exactly_and_at_full_size(service, session, rgb_image):
@@ -81,8 +112,8 @@ def test_undo_to_goes_back_several_rounds_and_keeps_the_later_versions(service, 
     batches = learned(service, session, rounds=2)
     assert service.undo_to(session, 0) == 0
     assert service.session_round(session) == 0
-    cands, ratings = service.latest_batch(session)
-    assert [c.id for c in cands] == [c.id for c in batches[0]] and ratings == {batches[0][0].id: 1}
+    view = service.batch(session)
+    assert [c.id for c in view.candidates] == [c.id for c in batches[0]] and view.ratings == {batches[0][0].id: 1}
     assert len(service.history(session)) == 3
 
 
@@ -112,7 +143,7 @@ def test_explain_before_any_round_has_no_round_losses(service, session):
 
 
 def test_out_of_memory_retries_at_a_smaller_size(service, session, monkeypatch):
-    real = service_module.generate
+    real = sampling.generate
     sizes = []
 
     def short_of_memory(generator, photo, z, device):
@@ -121,7 +152,7 @@ def test_out_of_memory_retries_at_a_smaller_size(service, session, monkeypatch):
             raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
         return real(generator, photo, z, device)
 
-    monkeypatch.setattr(service_module, "generate", short_of_memory)
+    monkeypatch.setattr(sampling, "generate", short_of_memory)
     cands = service.generate(session, n=1, size=256)
     assert sizes == [256, 128, 64] and max(cands[0].image.size) == 64
 
@@ -130,7 +161,7 @@ def test_out_of_memory_at_every_size_is_a_clear_error(service, session, monkeypa
     def never(*args):
         raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
 
-    monkeypatch.setattr(service_module, "generate", never)
+    monkeypatch.setattr(sampling, "generate", never)
     with pytest.raises(ValueError, match="Out of GPU memory"):
         service.generate(session, n=1, size=256)
-    assert service.latest_batch(session) == ([], {})
+    assert service.batch(session).candidates == []

@@ -10,6 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from stylegan_app.app import store
+from stylegan_app.app.image_files import ImageFiles
+
+HEAD = "0004"
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def engine(database_url):
     engine.dispose()
 
 
-def add_session(db, images: store.ImageFiles, image, preset: str = "alpha") -> store.StyleSession:
+def add_session(db, images: ImageFiles, image, preset: str = "alpha") -> store.StyleSession:
     """A user, a session and its round-0 version."""
     user = store.User()
     db.add(user)
@@ -42,7 +45,7 @@ def add_session(db, images: store.ImageFiles, image, preset: str = "alpha") -> s
 
 def test_migrate_creates_the_models_schema(engine):
     store.migrate(engine)
-    assert store.current_revision(engine) == "0003"
+    assert store.current_revision(engine) == HEAD
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), store.Base.metadata) == []
 
@@ -59,18 +62,29 @@ def test_migrate_upgrades_a_previous_version_database_keeping_rows(engine, tmp_p
                 " VALUES ('s1', 0, 'p', 'x', '{}', '[]', CURRENT_TIMESTAMP)"
             )
         )
+        version_id = connection.execute(text("SELECT id FROM model_versions")).scalar()
+        for cid, seed in (("c1", 5), ("c2", 5), ("c3", 6)):
+            connection.execute(
+                text(
+                    "INSERT INTO candidates (id, session_id, version_id, round, seed, position, z, size, image_sha, created_at)"
+                    " VALUES (:cid, 's1', :version, 0, :seed, 0, '[0.0]', 4, 'ab', CURRENT_TIMESTAMP)"
+                ),
+                {"cid": cid, "version": version_id, "seed": seed},
+            )
     assert "steps" not in {c["name"] for c in inspect(engine).get_columns("model_versions")}
     store.migrate(engine)
-    assert store.current_revision(engine) == "0003"
+    assert store.current_revision(engine) == HEAD
     with sessionmaker(engine)() as db:
         version = db.scalars(select(store.ModelVersion)).one()
         assert (version.session_id, version.steps, version.seconds) == ("s1", 0, 0.0)
+        batches = dict(db.execute(select(store.Candidate.id, store.Candidate.batch_id)).all())
+    assert batches["c1"] == batches["c2"] != batches["c3"]  # old rows keep the batch they were shown in: version and seed
 
 
 def test_migrate_twice_is_harmless(engine):
     store.migrate(engine)
     store.migrate(engine)
-    assert store.current_revision(engine) == "0003"
+    assert store.current_revision(engine) == HEAD
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
@@ -83,7 +97,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 
 
 def test_image_files_are_content_addressed(factory, tmp_path, rgb_image):
-    images = store.ImageFiles(tmp_path / "images")
+    images = ImageFiles(tmp_path / "images")
     with factory.begin() as db:
         first = images.put(db, rgb_image)
         second = images.put(db, rgb_image.copy())
@@ -95,7 +109,7 @@ def test_image_files_are_content_addressed(factory, tmp_path, rgb_image):
 
 
 def test_rating_out_of_range_is_refused_by_the_database(factory, tmp_path, rgb_image):
-    images = store.ImageFiles(tmp_path / "images")
+    images = ImageFiles(tmp_path / "images")
     with factory.begin() as db:
         session = add_session(db, images, rgb_image)
         version = store.current_version(db, session.id)
@@ -105,6 +119,7 @@ def test_rating_out_of_range_is_refused_by_the_database(factory, tmp_path, rgb_i
                 session_id=session.id,
                 version_id=version.id,
                 round=0,
+                batch_id="b1",
                 seed=0,
                 position=0,
                 z=[0.0],
@@ -124,7 +139,7 @@ def test_foreign_keys_are_enforced(factory):
 
 
 def test_current_version_skips_undone_versions(factory, tmp_path, rgb_image):
-    images = store.ImageFiles(tmp_path / "images")
+    images = ImageFiles(tmp_path / "images")
     with factory.begin() as db:
         session = add_session(db, images, rgb_image)
         root = store.current_version(db, session.id)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from stylegan_app.app.stylizer import MAX_CANDIDATES, Stylizer
-from stylegan_app.config import Settings
+from stylegan_app.app.stylizer import Stylizer
+from stylegan_app.config import Limits, Settings
 
 
 @pytest.fixture
@@ -29,13 +29,13 @@ def test_other_seed_other_images(stylizer, rgb_image):
     assert a.tobytes() != b.tobytes()
 
 
-@pytest.mark.parametrize("n", [0, MAX_CANDIDATES + 1])
+@pytest.mark.parametrize("n", [0, Limits().max_candidates + 1])
 def test_bad_count_refused(stylizer, rgb_image, n):
     with pytest.raises(ValueError, match="number of candidates"):
         stylizer.candidates(rgb_image, n=n)
 
 
-@pytest.mark.parametrize("size", [8, 5000])
+@pytest.mark.parametrize("size", [8, Limits().max_size + 1, 2048])
 def test_bad_size_refused(stylizer, rgb_image, size):
     with pytest.raises(ValueError, match="output size"):
         stylizer.candidates(rgb_image, n=1, size=size)

@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from stylegan_app.config import CHECKPOINTS_DIR, REPO_DIR
+from stylegan_app.config import BUNDLE_DIR, CHECKPOINTS_DIR
 from stylegan_app.engine.images import load_rgb, pil_to_tensor, resize_long_side
 from stylegan_app.engine.lossnet import Features
 
@@ -31,7 +31,7 @@ def matches(got: dict, expected: dict) -> bool:
 @pytest.fixture(scope="module")
 def cat() -> torch.Tensor:
     """The known-answer image, decoded and sized as the answer was made."""
-    image = resize_long_side(load_rgb(REPO_DIR / KNOWN_ANSWER["image"]), KNOWN_ANSWER["long_side"])
+    image = resize_long_side(load_rgb(BUNDLE_DIR / KNOWN_ANSWER["image"]), KNOWN_ANSWER["long_side"])
     return pil_to_tensor(image)
 
 

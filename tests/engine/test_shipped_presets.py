@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from stylegan_app.config import REPO_DIR
+from stylegan_app.config import EXAMPLE_PHOTOS_DIR
 from stylegan_app.engine.checkpoint import load_generator
 from stylegan_app.engine.images import load_rgb
 from stylegan_app.engine.presets import list_presets
 from stylegan_app.engine.sampling import Proposal, generate, prepare_content
 
 PRESETS = list_presets()
-PHOTO = REPO_DIR / "examples" / "photos" / "owl.jpg"
+PHOTO = EXAMPLE_PHOTOS_DIR / "owl.jpg"
 
 
 def test_at_least_six_presets():

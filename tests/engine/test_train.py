@@ -48,9 +48,9 @@ def test_train_resumes_where_it_stopped(trained, tmp_path, rgb_image, style_imag
     out_dir = tmp_path / "resumed"
     shutil.copytree(trained[0], out_dir)
     calls = []
-    progress = lambda step, total, losses: calls.append((step, total))  # noqa: E731
+    progress = lambda fraction, message: calls.append((fraction, message.split(" · ")[0]))  # noqa: E731
     result = train(style_image, [rgb_image], out_dir, model_cfg, train_cfg=replace(train_cfg, steps=3), progress=progress)
-    assert calls == [(3, 3)] and result.steps == 3 and metadata(out_dir)["steps"] == 3
+    assert calls == [(1.0, "step 3/3")] and result.steps == 3 and metadata(out_dir)["steps"] == 3
 
 
 def test_resumed_run_equals_uninterrupted_run(trained, tmp_path, make_image, model_cfg, train_cfg):

@@ -7,7 +7,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from stylegan_app.app.store import Base
+from stylegan_app.app.tables import Base
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")

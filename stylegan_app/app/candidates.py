@@ -1,0 +1,112 @@
+"""Candidates and picks: generate a batch, the batch on screen, picks, and painting a candidate again."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+
+import torch
+from PIL import Image
+
+from stylegan_app.engine.output_controls import finish
+from stylegan_app.engine.sampling import Proposal, generate_fitting_memory, prepare_content
+
+from . import store
+from .checks import check_candidate_ids, check_count, check_ratings, check_seed, check_size, check_strength
+from .service_state import ServiceState
+from .views import BatchView, Candidate
+
+
+class CandidateMethods(ServiceState):
+    """StyleService's candidates and picks: generate, batch, toggle_pick, pick, unpick, picks, render."""
+
+    def generate(
+        self,
+        session_id: str,
+        n: int = 8,
+        seed: int | None = None,
+        size: int | None = None,
+        strength: float = 1.0,
+        keep_colours: bool = False,
+    ) -> list[Candidate]:
+        """n candidates from the session's current model, z drawn from its proposal: one new batch, stored so any can be
+        re-rendered. strength blends each painting with the photo (1 = painting only); keep_colours keeps the photo's colours."""
+        check_count(n, self.limits)
+        check_size(size, self.limits)
+        seed = secrets.randbelow(self.limits.max_seed) if seed is None else seed
+        check_seed(seed, self.limits)
+        strength = check_strength(strength)
+        with self.db() as db:
+            session = store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+        photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
+        z = Proposal(**version.proposal).sample(seed, n, self.personalize_cfg.prior_fraction)
+        painted = generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size)
+        images = [finish(image, photo, strength, bool(keep_colours)) for image in painted]
+        batch_id = store.new_id()
+        with self.db.begin() as db:
+            rows = [
+                store.Candidate(session_id=session_id, version_id=version.id, round=version.round, batch_id=batch_id, seed=seed,
+                                position=position, z=z_row, size=max(image.size), image_sha=self.images.put(db, image))
+                for position, (image, z_row) in enumerate(zip(images, z.tolist(), strict=True))
+            ]  # fmt: skip
+            db.add_all(rows)
+        return [Candidate(r.id, image, seed, r.round, r.position, tuple(r.z)) for r, image in zip(rows, images, strict=True)]
+
+    def batch(self, session_id: str) -> BatchView:
+        """What the Paint tab shows: the round, the last batch generated with the current model and its picks."""
+        with self.db() as db:
+            return self._batch_view(db, session_id)
+
+    def toggle_pick(self, session_id: str, candidate_id: str, rating: int = 1) -> BatchView:
+        """Pick a candidate with a rating, or unpick it when it is picked; one transaction, then the batch as it is now."""
+        ids = check_candidate_ids([candidate_id])
+        ratings = check_ratings({candidate_id: rating}, ids)
+        with self.db.begin() as db:
+            store.check_own_candidates(db, session_id, ids)
+            if store.picks_of(db, ids):
+                store.remove_picks(db, ids)
+            else:
+                store.set_picks(db, ids, ratings)
+            return self._batch_view(db, session_id)
+
+    def _batch_view(self, db, session_id: str) -> BatchView:
+        store.get_session(db, session_id)
+        version = store.current_version(db, session_id)
+        rows = store.latest_batch(db, version.id)
+        ratings = store.picks_of(db, [r.id for r in rows])
+        return BatchView(session_id, version.round, [self._candidate(r) for r in rows], ratings, store.version_pick_count(db, version.id))
+
+    def render(self, session_id: str, candidate_id: str, size: int | None = None, current_model: bool = False) -> Image.Image:
+        """A candidate painted again from its z: by the model that made it, or by the current one; size None = full size."""
+        check_size(size, self.limits)
+        with self.db() as db:
+            store.check_own_candidates(db, session_id, check_candidate_ids([candidate_id]))
+            row = db.get(store.Candidate, candidate_id)
+            session = db.get(store.StyleSession, session_id)
+            version = store.current_version(db, session_id) if current_model else db.get(store.ModelVersion, row.version_id)
+        photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
+        z = torch.tensor([row.z], dtype=torch.float32)
+        return generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size)[0]
+
+    def pick(self, session_id: str, candidate_ids: Sequence[str], ratings: Mapping[str, int] | None = None) -> None:
+        """Record picks (a rating 1-5 each, 1 when not given); picking again updates the rating. All or nothing."""
+        ids = check_candidate_ids(candidate_ids)
+        ratings = check_ratings(ratings, ids)
+        with self.db.begin() as db:
+            store.check_own_candidates(db, session_id, ids)
+            store.set_picks(db, ids, ratings)
+
+    def unpick(self, session_id: str, candidate_ids: Sequence[str]) -> None:
+        """Remove picks (candidates that were not picked are ignored)."""
+        ids = check_candidate_ids(candidate_ids)
+        with self.db.begin() as db:
+            store.check_own_candidates(db, session_id, ids)
+            store.remove_picks(db, ids)
+
+    def picks(self, session_id: str) -> dict[str, int]:
+        """Ratings of the picked candidates of the current round."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+            return store.picks_of(db, [c.id for c in store.version_candidates(db, version.id)])

@@ -1,0 +1,54 @@
+"""What a session did: every round with its candidates, and the explanation of the latest round."""
+
+from __future__ import annotations
+
+from stylegan_app.engine.explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
+from stylegan_app.engine.sampling import Proposal, prepare_content
+
+from . import store
+from .candidates import CandidateMethods
+from .views import Explanation, RoundView
+
+
+class HistoryMethods(CandidateMethods):
+    """StyleService's history and explanation: history, explain."""
+
+    def history(self, session_id: str) -> list[RoundView]:
+        """Every model version of the session, oldest first, with its candidates and picks."""
+        with self.db() as db:
+            store.get_session(db, session_id)
+            current = store.current_version(db, session_id).id
+            views = []
+            for version in store.all_versions(db, session_id):
+                rows = store.version_candidates(db, version.id)
+                ratings = store.picks_of(db, [r.id for r in rows])
+                candidates = [self._candidate(r) for r in rows]
+                undone = version.undone_at is not None
+                views.append(RoundView(version.round, version.id == current, undone, version.seconds, candidates, ratings))
+        return views
+
+    def explain(self, session_id: str) -> Explanation:
+        """Losses per round and per layer, which generator blocks the last round moved, palettes and attention."""
+        with self.db() as db:
+            session = store.get_session(db, session_id)
+            line = store.live_versions(db, session_id)
+            parent = db.get(store.ModelVersion, line[-1].parent_id) if line[-1].parent_id is not None else None
+            shown = [r for v in line for r in store.version_candidates(db, v.id)]
+            ratings = store.picks_of(db, [r.id for r in shown])
+            picked_shas = [r.image_sha for r in shown if r.id in ratings]
+            batch = self._batch_view(db, session_id).candidates
+        current = line[-1]
+        generator = self._generator(current)
+        photo = prepare_content(self.images.load(session.content_sha), 256, self.limits.max_size)
+        palettes = palette_strip(
+            [("the painting", [self._style_image(session)]), ("your picks", [self.images.load(s) for s in picked_shas[-8:]]),
+             ("the latest batch", [c.image for c in batch])]
+        )  # fmt: skip
+        return Explanation(
+            round=current.round,
+            losses_over_rounds=losses_over_rounds([(v.round, v.losses) for v in line if v.losses]),
+            style_layers=style_layers_before_after(current.losses),
+            layer_changes=layer_changes(self._generator(parent), generator) if parent is not None else [],
+            palettes=palettes,
+            attention=attention_overlay(generator, photo, Proposal(**current.proposal).sample(0, 1, 0.0), self.device),
+        )

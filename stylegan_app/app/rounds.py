@@ -1,0 +1,115 @@
+"""Personalisation rounds of a session: learn from the picks, stop a running round, undo."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import replace
+
+import torch
+from PIL import Image
+
+from stylegan_app.config import ROUND_PHOTOS_DIR
+from stylegan_app.engine.images import load_rgb
+from stylegan_app.engine.personalize import RoundInputs, personalize_round
+from stylegan_app.engine.progress import Progress
+from stylegan_app.engine.sampling import Proposal
+
+from . import store
+from .checks import check_steps
+from .service_state import ServiceState
+from .views import PersonalizeReport
+
+
+class RoundMethods(ServiceState):
+    """StyleService's rounds: personalize, stop, undo, undo_to."""
+
+    def personalize(
+        self,
+        session_id: str,
+        steps: int | None = None,
+        progress: Progress | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        on_step: Callable[[dict[str, float]], None] | None = None,
+    ) -> PersonalizeReport:
+        """One round: learn from the current round's picks and make the result the session's new model version.
+
+        on_step receives each fine-tune step's losses as they come.
+        """
+        check_steps(steps, self.limits)
+        cfg = self.personalize_cfg if steps is None else replace(self.personalize_cfg, steps=steps)
+        lock, stop = self._session_lock(session_id)
+        if not lock.acquire(blocking=False):
+            raise ValueError("A round is already running for this session: wait for it to finish.")
+        try:
+            stop.clear()
+            with self.db() as db:
+                session = store.get_session(db, session_id)
+                version = store.current_version(db, session_id)
+                shown = store.version_candidates(db, version.id)
+                ratings = store.picks_of(db, [c.id for c in shown])
+            if not ratings:
+                raise ValueError("Pick at least one candidate of this round before learning your taste.")
+            inputs = RoundInputs(
+                photo=self.images.load(session.content_sha),
+                style=self._style_image(session),
+                z=torch.tensor([c.z for c in shown], dtype=torch.float32),
+                ratings=torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32),
+                proposal=Proposal(**version.proposal),
+                extra_photos=list(round_photos()[: cfg.extra_photos]),
+            )
+            cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
+            result = personalize_round(
+                self._generator(version), self.lossnet(), inputs, cfg, device=self.device, progress=progress,
+                should_stop=lambda: stop.is_set() or (should_stop is not None and should_stop()), on_step=on_step,
+            )  # fmt: skip
+            if result is None:
+                return PersonalizeReport(version.round, 0.0, [], stopped=True)
+            new_round = version.round + 1
+            relative, sha = self.models.save(result.generator, session_id, new_round)
+            with self.db.begin() as db:
+                db.add(store.ModelVersion(session_id=session_id, round=new_round, parent_id=version.id, path=relative, sha256=sha,
+                                          proposal=proposal_json(result.proposal), losses=result.losses, steps=cfg.steps,
+                                          seconds=round(result.seconds, 3)))  # fmt: skip
+            return PersonalizeReport(new_round, result.seconds, result.losses)
+        finally:
+            lock.release()
+
+    def stop(self, session_id: str) -> None:
+        """Ask a running round of this session to stop; the previous model version stays current."""
+        self._session_lock(session_id)[1].set()
+
+    def undo(self, session_id: str) -> int:
+        """Go back to the previous model version (the undone one is kept, marked); returns the round now current."""
+        lock, _ = self._session_lock(session_id)
+        with lock, self.db.begin() as db:
+            store.get_session(db, session_id)
+            version = store.current_version(db, session_id)
+            if version.parent_id is None:
+                raise ValueError("Nothing to undo: this is the style you started with.")
+            version.undone_at = store.utcnow()
+            return db.get(store.ModelVersion, version.parent_id).round
+
+    def undo_to(self, session_id: str, round_: int) -> int:
+        """Go back to an earlier round of the current line of rounds (later versions are kept, marked); returns it."""
+        lock, _ = self._session_lock(session_id)
+        with lock, self.db.begin() as db:
+            store.get_session(db, session_id)
+            line = store.live_versions(db, session_id)
+            if isinstance(round_, bool) or not isinstance(round_, int) or round_ not in {v.round for v in line[:-1]}:
+                raise ValueError(f"Round {round_!r} is not an earlier round of this session: choose one from the history.")
+            for version in line:
+                if version.round > round_:
+                    version.undone_at = store.utcnow()
+            return round_
+
+
+@functools.lru_cache(maxsize=1)
+def round_photos() -> tuple[Image.Image, ...]:
+    """The bundled photos a round adds against overfitting one image (checkpoints/photos/, read-only)."""
+    return tuple(load_rgb(p) for p in sorted(ROUND_PHOTOS_DIR.glob("*.jpg")))
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """A proposal as stored in the database."""
+    return {"mean": list(proposal.mean), "std": list(proposal.std)}

@@ -1,0 +1,69 @@
+"""The state every part of StyleService shares: settings, database, image and model files, locks; and the
+lookups the parts have in common. No gradio import."""
+
+from __future__ import annotations
+
+import threading
+
+from PIL import Image
+
+from stylegan_app.config import PersonalizeConfig, Settings, TrainConfig, resolve_device
+from stylegan_app.engine.generator import Generator
+from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
+from stylegan_app.engine.new_style import ADAPT_CONFIG
+from stylegan_app.engine.presets import get_preset
+
+from . import store
+from .image_files import ImageFiles
+from .model_files import ModelFiles
+from .views import Candidate
+
+
+class ServiceState:
+    """Settings, the database, image and model files, and per-session locks, built once per service."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        personalize_cfg: PersonalizeConfig = PersonalizeConfig(),
+        adapt_cfg: TrainConfig = ADAPT_CONFIG,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.limits = self.settings.limits
+        self.device = resolve_device(self.settings.device)
+        self.personalize_cfg, self.adapt_cfg = personalize_cfg, adapt_cfg
+        self.data_dir = self.settings.data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = store.open_store(self.settings.database_url)
+        self.images = ImageFiles(self.data_dir / "images")
+        self.models = ModelFiles(self.data_dir, self.settings.styles_dir, self.device)
+        self._lock = threading.Lock()  # guards the per-session locks
+        self._session_locks: dict[str, threading.Lock] = {}
+        self._stop_flags: dict[str, threading.Event] = {}
+
+    def preset_thumbnail(self, name: str) -> Image.Image:
+        """The preset's painting."""
+        return get_preset(name, self.settings.styles_dir).style_image()
+
+    def lossnet(self) -> LossNetwork:
+        """The process-wide frozen loss network, loaded on first use."""
+        return shared_lossnet(self.device)
+
+    def _session_lock(self, session_id: str) -> tuple[threading.Lock, threading.Event]:
+        with self._lock:
+            if session_id not in self._session_locks:
+                self._session_locks[session_id] = threading.Lock()
+                self._stop_flags[session_id] = threading.Event()
+            return self._session_locks[session_id], self._stop_flags[session_id]
+
+    def _generator(self, version: store.ModelVersion) -> Generator:
+        """The version's generator (read-only, cached, checked against its sha256)."""
+        return self.models.load(version.path, version.sha256, version.round)
+
+    def _style_image(self, session: store.StyleSession) -> Image.Image:
+        if session.style_sha is not None:
+            return self.images.load(session.style_sha)
+        return self.preset_thumbnail(session.style_preset)
+
+    def _candidate(self, row: store.Candidate) -> Candidate:
+        return Candidate(row.id, self.images.load(row.image_sha), row.seed, row.round, row.position, tuple(row.z))
