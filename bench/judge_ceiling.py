@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from quality import centred_cos  # noqa: E402
 
-from stylegan_app.config import LossConfig, ModelConfig  # noqa: E402
+from stylegan_app.config import LossConfig  # noqa: E402
 from stylegan_app.engine.checkpoint import load_generator  # noqa: E402
 from stylegan_app.engine.generator import Generator  # noqa: E402
 from stylegan_app.engine.images import load_rgb, resize_long_side  # noqa: E402

@@ -56,7 +56,7 @@ def import_breakdown() -> str:
 import time; t0 = time.perf_counter()
 import torch; t1 = time.perf_counter()
 import gradio; t2 = time.perf_counter()
-from stylegan_app.app.service import StyleService; from stylegan_app.ui import build_demo; t3 = time.perf_counter()
+from stylegan_app.app.service import StyleService; from stylegan_app.web.layout import build_demo; t3 = time.perf_counter()
 import tempfile; from stylegan_app.config import Settings
 service = StyleService(Settings(data_dir=tempfile.mkdtemp())); t4 = time.perf_counter()
 build_demo(service); t5 = time.perf_counter()

@@ -103,13 +103,21 @@ A generator `G(photo, z)` that paints photos in the style of {info.style}, fine-
 
 ## Use
 
+Install the `{LIBRARY_NAME}` package (`pip install .` in a clone of its repository, or its wheel); it brings the
+command line and the bundled presets. Then, with this model's folder or its Hub id:
+
 ```python
-from stylegan_app.engine.generator import Generator
-generator = Generator.from_pretrained("path/or/user/repo")   # config.json + model.safetensors
+from PIL import Image
+from {LIBRARY_NAME} import Generator
+from {LIBRARY_NAME}.engine.sampling import generate, prepare_content, seeded_z
+
+generator = Generator.from_pretrained("path/or/user/repo")  # config.json + model.safetensors
+photo = prepare_content(Image.open("photo.jpg").convert("RGB"), 512, 1024)
+paintings = generate(generator, photo, seeded_z(0, 8, generator.z_dim))  # 8 PIL images, one per z
 ```
 
-or from the command line: `python -m stylegan_app stylize --style path/to/this/folder photo.jpg out/`; in the app,
-load it by its repo id and keep personalising it.
+or from the command line: `stylegan-app stylize --style path/or/user/repo photo.jpg out/`. In the app, load it by
+its repo id and keep personalising it.
 """
     return ModelCard(f"---\n{data.to_yaml()}\n---\n{body}")
 
@@ -122,6 +130,12 @@ def export_folder(generator: Generator, folder: Path, info: CardInfo, samples: I
     style.convert("RGB").save(folder / STYLE_NAME)
     model_card(info).save(folder / CARD_NAME)
     return folder
+
+
+def check_token(token: str | None) -> None:
+    """Refuse a missing token before any work (the token itself is never put into a message)."""
+    if not token:
+        raise ValueError("Sharing needs a Hugging Face token: sign in, or set HF_TOKEN where the app runs.")
 
 
 def check_model_name(name: str) -> str:
@@ -149,8 +163,7 @@ def push(folder: Path, name: str, token: str, user: str | None = None, endpoint:
     user: the signed-in user's name where the app knows it (OAuth), so a foreign namespace is refused before any Hub
     call; otherwise the token's owner, asked from the Hub (whoami) before anything is created or uploaded.
     """
-    if not token:
-        raise ValueError("Sharing needs a Hugging Face token: sign in, or set HF_TOKEN where the app runs.")
+    check_token(token)
     missing = [f for f in SHARED_FILES if not (Path(folder) / f).is_file()]
     if missing:
         raise ValueError(f"Export the model first: {', '.join(missing)} missing.")

@@ -72,7 +72,8 @@ class SharingMethods(ServiceState):
 
     def push(self, session_id: str, name: str, token: str, user: str | None = None) -> tuple[str, str]:
         """Export the current model and push it to the token owner's own namespace as <user>/<name>; (repo_id, commit)."""
-        hub.check_model_name(name)  # before the export's work; the namespace is checked against the token's user in push
+        hub.check_token(token)  # both before the export's work; the namespace is checked against the token's user in push
+        hub.check_model_name(name)
         with tempfile.TemporaryDirectory(prefix="stylegan_app_share_") as folder:
             self.export(session_id, folder)
             return hub.push(Path(folder), name, token, user=user)

@@ -1,4 +1,4 @@
-"""build_demo(service): the layout and its event wiring; what each event does is in ui_handlers.Handlers."""
+"""build_demo(service): the layout and its event wiring; what each event does is in the *_handlers.py of its tab."""
 
 from __future__ import annotations
 
@@ -9,30 +9,43 @@ from typing import TYPE_CHECKING
 import gradio as gr
 from gradio.utils import get_space
 
-from .handlers import (
-    CANDIDATE_GRID,
-    EXAMPLE_PHOTOS,
-    GPU_GROUP,
-    HOW_TO,
-    MAX_N,
-    MAX_SIDE,
-    MIN_SIDE,
-    Handlers,
-    TabState,
-    path_only,
-    refusing,
-)
+from stylegan_app.config import EXAMPLE_PHOTOS_DIR, STYLES_DIR, Limits
+from stylegan_app.engine.presets import list_presets
+
+from .events import path_only, refusing
+from .explain_handlers import NO_SESSION_NOTE, ExplainHandlers
+from .history_handlers import HistoryHandlers
+from .hub_handlers import HubHandlers
+from .paint_handlers import NO_SESSION_STATUS, PaintHandlers
+from .request_limits import JobLimiter
+from .service_handle import ServiceHandle
+from .tab_state import TabState
 
 if TYPE_CHECKING:
     from stylegan_app.app.service import StyleService  # imports torch: only for type hints here
 
+EXAMPLE_PHOTOS = sorted(str(p) for p in EXAMPLE_PHOTOS_DIR.glob("*.jpg"))
+CANDIDATE_GRID = {"columns": 4, "height": "auto", "allow_preview": False, "object_fit": "contain"}  # whole images: the mark is at the edge
+GPU_GROUP = "gpu"  # generate, learn and re-render share one queue slot: one model job at a time
+HOW_TO = (
+    "**1.** Upload a photo (or click an example). **2.** Choose a painting, or upload your own. "
+    "**3.** *Generate*: 8 takes on your photo. **4.** Click the ones you like (click again to unpick). "
+    "**5.** *Learn my taste*: the next batch moves toward your picks. Repeat; *Undo* goes back a round."
+)
 
-def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user: int = 1, styles_dir: Path | None = None) -> gr.Blocks:
+
+def build_demo(
+    service: StyleService | Callable[[], StyleService], jobs_per_user: int = 1, styles_dir: Path | None = None, limits: Limits = Limits()
+) -> gr.Blocks:
     """The whole app: Paint, Explain, Shared models and History tabs.
 
     service: the service, or a function that builds it (in the background, so the page is up before torch is).
     """
-    h = Handlers(service, styles_dir, jobs_per_user)
+    handle = ServiceHandle(service)
+    presets = list_presets(styles_dir or (service.settings.styles_dir if hasattr(service, "settings") else STYLES_DIR))
+    names, paintings = [p.name for p in presets], [str(p.style_path) for p in presets]
+    paint = PaintHandlers(handle, names, JobLimiter(jobs_per_user))
+    explain, hub, history = ExplainHandlers(handle), HubHandlers(handle), HistoryHandlers(handle, paint)
     with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
         st = gr.State(TabState())
         gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
@@ -43,21 +56,22 @@ def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user
                 )
 
                 gr.Examples(EXAMPLE_PHOTOS, inputs=photo, label="Example photos", cache_examples=False)
-                preset = gr.Dropdown(h.presets, value=h.presets[0] if h.presets else None, label="2 · Painting", elem_id="style-preset")
+                preset = gr.Dropdown(names, value=names[0] if names else None, label="2 · Painting", elem_id="style-preset")
                 thumbs = gr.Gallery(
-                    list(zip(h.paintings, h.presets, strict=True)), label="Click a painting to choose it", columns=3, height=220,
+                    list(zip(paintings, names, strict=True)), label="Click a painting to choose it", columns=3, height=220,
                     allow_preview=False, elem_id="preset-gallery",
                 )  # fmt: skip
                 own = path_only(gr.Image(label="…or your own painting (used instead)", type="filepath", elem_id="style-image", height=160))
                 with gr.Accordion("Options", open=False):
-                    n = gr.Slider(1, MAX_N, value=8, step=1, label="Number of candidates", elem_id="n-candidates")
-                    size = gr.Slider(MIN_SIDE, MAX_SIDE, value=512, step=64, label="Output size (long side, px)", elem_id="output-size")
+                    n = gr.Slider(1, limits.max_candidates, value=8, step=1, label="Number of candidates", elem_id="n-candidates")
+                    size = gr.Slider(limits.min_size, limits.max_size, value=512, step=64, label="Output size (long side, px)",
+                                     elem_id="output-size")  # fmt: skip
                     strength = gr.Slider(0.0, 1.0, value=1.0, step=0.05, label="Style strength (0 = photo)", elem_id="style-strength")
                     keep = gr.Checkbox(False, label="Keep my photo's colours", elem_id="keep-colours")
                     seed = gr.Number(-1, label="Seed (-1 = a new batch each time)", precision=0, elem_id="seed")
                 generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
             with gr.Column(scale=2):
-                status = gr.Markdown("Round 1 · 0 picked · upload a photo, choose a style and press Generate.", elem_id="status")
+                status = gr.Markdown(NO_SESSION_STATUS, elem_id="status")
                 gallery = gr.Gallery(label="Candidates: click to pick", elem_id="candidates", **CANDIDATE_GRID)
                 with gr.Row():
                     rating = gr.Slider(1, 5, value=1, step=1, label="Rating for your next pick", elem_id="rating")
@@ -76,7 +90,7 @@ def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user
                         share_btn = gr.Button("Share", elem_id="share-btn")
                     share_result = gr.Markdown(elem_id="share-result")
         with gr.Tab("Explain") as explain_tab:
-            explain_note = gr.Markdown("Generate and learn a round first: this tab then shows what changed.", elem_id="explain-note")
+            explain_note = gr.Markdown(NO_SESSION_NOTE, elem_id="explain-note")
             with gr.Row():
                 layers_plot = gr.BarPlot(x="bar", y="value", color="when", title="Style loss per layer: first vs last step, last round",
                                          height=260, x_title="layer")  # fmt: skip
@@ -107,23 +121,24 @@ def build_demo(service: StyleService | Callable[[], StyleService], jobs_per_user
             rerendered = gr.Image(label="Painted by the current model", type="pil")
 
         paint_outputs = [gallery, status, st]
-        preset.input(h.forget_shared, [st], [own, st])
-        thumbs.select(h.choose_preset, [st], [preset, own, st])
-        share_btn.click(refusing(h.on_share, 1), [st, share_name], share_result)
-        shared_tab.select(h.on_browse, None, [shared_gallery, shared_note])
-        shared_gallery.select(h.on_browse_select, None, shared_id)
-        use_shared_btn.click(refusing(h.on_use_shared, 2), [st, shared_id, shared_rev], [st, shared_choice])
-        generate_btn.click(refusing(h.on_generate, 3), [st, photo, preset, own, n, size, strength, keep, seed], paint_outputs,
+        preset.input(paint.forget_shared, [st], [own, st])
+        thumbs.select(paint.choose_preset, [st], [preset, own, st])
+        share_btn.click(refusing(hub.on_share, 1), [st, share_name], share_result)
+        shared_tab.select(hub.on_browse, None, [shared_gallery, shared_note])
+        shared_gallery.select(hub.on_browse_select, None, shared_id)
+        use_shared_btn.click(refusing(hub.on_use_shared, 2), [st, shared_id, shared_rev], [st, shared_choice])
+        generate_btn.click(refusing(paint.on_generate, 3), [st, photo, preset, own, n, size, strength, keep, seed], paint_outputs,
                            concurrency_id=GPU_GROUP, concurrency_limit=1)  # fmt: skip
-        gallery.select(refusing(h.on_select, 3), [st, rating], paint_outputs)
-        learn_btn.click(refusing(h.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP)
-        undo_btn.click(refusing(h.on_undo, 3), [st], paint_outputs)
-        download_btn.click(refusing(h.on_download, 1), [st], files)
-        export_btn.click(refusing(h.on_export, 1), [st], files)
-        explain_tab.select(refusing(h.on_explain, 6), [st], [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note])
-        history_tab.select(refusing(h.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
-        round_choice.input(refusing(h.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
-        history_gallery.select(h.on_history_select, [st], st)
-        rerender_btn.click(refusing(h.on_rerender, 1), [st], rerendered, concurrency_id=GPU_GROUP)
-        undo_to_btn.click(refusing(h.on_undo_to, 3), [st, round_choice], paint_outputs)
+        gallery.select(refusing(paint.on_select, 3), [st, rating], paint_outputs)
+        learn_btn.click(refusing(paint.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP)
+        undo_btn.click(refusing(paint.on_undo, 3), [st], paint_outputs)
+        download_btn.click(refusing(paint.on_download, 1), [st], files)
+        export_btn.click(refusing(paint.on_export, 1), [st], files)
+        explain_outputs = [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note]
+        explain_tab.select(refusing(explain.on_explain, 6), [st], explain_outputs)
+        history_tab.select(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
+        round_choice.input(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
+        history_gallery.select(history.on_history_select, [st], st)
+        rerender_btn.click(refusing(history.on_rerender, 1), [st], rerendered, concurrency_id=GPU_GROUP)
+        undo_to_btn.click(refusing(history.on_undo_to, 3), [st, round_choice], paint_outputs)
     return demo

@@ -142,7 +142,18 @@ def test_card_body_links_samples_and_style_and_names_the_licence(exported):
 def test_card_body_shows_training_settings_and_usage(exported):
     text = ModelCard.load(exported / CARD_NAME).text
     assert "| lr | 0.0002 |" in text and "| steps | 40 |" in text
-    assert "Generator.from_pretrained(" in text and "python -m stylegan_app stylize" in text
+    assert "Generator.from_pretrained(" in text and "stylegan-app stylize --style" in text
+
+
+def test_the_cards_usage_code_runs_as_written(exported, tmp_path, rgb_image):
+    """The Python block of the card's "Use" section paints 8 images, with only the model id and photo filled in."""
+    text = ModelCard.load(exported / CARD_NAME).text
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    rgb_image.save(tmp_path / "photo.jpg")
+    code = code.replace('"path/or/user/repo"', repr(str(exported))).replace('"photo.jpg"', repr(str(tmp_path / "photo.jpg")))
+    scope: dict = {}
+    exec(code, scope)  # noqa: S102 - the card's own example, run as a reader would
+    assert len(scope["paintings"]) == 8 and all(im.mode == "RGB" for im in scope["paintings"])
 
 
 # Pull from the local cache

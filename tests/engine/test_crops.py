@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from stylegan_app.engine.crops import CropSampler
+from stylegan_app.engine.crops import CropSampler, random_crop
 
 
 def image(height: int, width: int, seed: int = 0) -> torch.Tensor:
@@ -51,3 +51,19 @@ def test_both_orientations_occur():
 def test_needs_an_image():
     with pytest.raises(ValueError):
         CropSampler([], crop=32)
+
+
+def test_random_crop_is_seeded_and_upscales_a_small_image():
+    small = torch.rand(1, 3, 10, 20, generator=torch.Generator().manual_seed(0))
+    a = random_crop(small, 16, torch.Generator().manual_seed(3))
+    b = random_crop(small, 16, torch.Generator().manual_seed(3))
+    assert a.shape == (1, 3, 16, 16) and torch.equal(a, b)
+
+
+def test_the_sampler_draws_the_crops_random_crop_draws():
+    """One crop sampler: CropSampler is random_crop on a randomly chosen image, from the same random stream."""
+    image = torch.rand(1, 3, 40, 40, generator=torch.Generator().manual_seed(0))
+    from_sampler = CropSampler([image], 16).sample(1, torch.Generator().manual_seed(5))
+    rng = torch.Generator().manual_seed(5)
+    torch.randint(1, (1,), generator=rng)  # the sampler's choice of image
+    assert torch.equal(from_sampler, random_crop(image, 16, rng))

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from stylegan_app.engine.discriminator import PatchDiscriminator
+from stylegan_app.engine.discriminator import PatchDiscriminator, discriminator_step
 
 
 def images(batch: int = 2, side: int = 64) -> torch.Tensor:
@@ -39,3 +39,24 @@ def test_largest_singular_value_is_about_one():
         model.eval()
         sigmas = [torch.linalg.matrix_norm(conv.weight.flatten(1), ord=2).item() for conv in convs(model)]
     assert max(sigmas) <= 1.05, sigmas
+
+
+def test_discriminator_step_updates_d_and_leaves_the_generated_images_alone():
+    torch.manual_seed(0)
+    disc = PatchDiscriminator((8, 8))
+    opt = torch.optim.Adam(disc.parameters(), lr=1e-2)
+    real = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    fake = torch.zeros(2, 3, 32, 32, requires_grad=True)
+    before = [p.detach().clone() for p in disc.parameters()]
+    loss = discriminator_step(disc, opt, real, fake)
+    assert loss > 0 and fake.grad is None  # the fake images are detached: no gradient reaches G
+    assert any(not torch.equal(b, p) for b, p in zip(before, disc.parameters(), strict=True))
+
+
+def test_discriminator_steps_learn_to_tell_real_from_fake():
+    torch.manual_seed(0)
+    disc = PatchDiscriminator((8, 8))
+    opt = torch.optim.Adam(disc.parameters(), lr=1e-2)
+    real, fake = torch.ones(2, 3, 32, 32), -torch.ones(2, 3, 32, 32)
+    losses = [discriminator_step(disc, opt, real, fake) for _ in range(20)]
+    assert losses[-1] < 0.5 * losses[0]

@@ -93,3 +93,15 @@ def test_hub_round_trip_gives_identical_output(model_cfg, tmp_path):
     loaded = Generator.from_pretrained(tmp_path).eval()
     with torch.no_grad():
         assert torch.equal(loaded(content(), noise()), generator(content(), noise()))
+
+
+def test_the_constructor_arguments_are_model_config_fields():
+    """The generator's arguments are listed once: ModelConfig's fields, with its defaults."""
+    import inspect
+    from dataclasses import fields
+
+    from stylegan_app.config import ModelConfig
+
+    params = inspect.signature(Generator.__init__).parameters
+    assert [name for name in params if name != "self"] == [f.name for f in fields(ModelConfig)]
+    assert Generator().config == ModelConfig()

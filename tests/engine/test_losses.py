@@ -14,6 +14,7 @@ from stylegan_app.engine.losses import (
     hinge_g_loss,
     mode_seeking,
     out_of_range,
+    style_layer_losses,
     style_loss,
     total_variation,
     user_weighted_target,
@@ -163,7 +164,7 @@ def test_inputs_are_not_modified(fn, args):
 
 
 def test_out_of_range_zero_inside_and_grows_outside():
-    inside = torch.rand(2, 3, 4, 4) * 2 - 1
+    inside = torch.rand(2, 3, 4, 4, generator=torch.Generator().manual_seed(0)) * 2 - 1
     assert torch.equal(out_of_range(inside), torch.zeros(2))
     a, b = torch.full((1, 3, 2, 2), 1.5), torch.full((1, 3, 2, 2), -3.0)
     assert torch.allclose(out_of_range(a), torch.tensor([0.25]))
@@ -183,3 +184,11 @@ def test_gan_terms_weights_and_reports_both_terms():
 def test_gan_terms_off_is_zero():
     total, values = gan_terms(None, torch.zeros(2, 3, 4, 4), torch.zeros(2, 8), adv_weight=0.0, diversity_weight=0.0)
     assert total.item() == 0.0 and values == {}
+
+
+def test_style_loss_is_the_weighted_sum_of_style_layer_losses(grams_and_targets):
+    """One implementation: style_loss is style_layer_losses weighted per layer, which rounds use with their own weights."""
+    per_layer = style_layer_losses(*grams_and_targets)
+    weights = torch.tensor([0.5, 2.0])
+    assert per_layer.shape == (2, 2)
+    torch.testing.assert_close(style_loss(*grams_and_targets, weights), (per_layer * weights).sum(1))

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from stylegan_app.engine.generator import Generator
-from stylegan_app.engine.sampling import Proposal, generate, prepare_content, seeded_z
+from stylegan_app.engine.sampling import Proposal, generate, prepare_content, render, render_each, seeded_z
 
 Z_DIM = 8
 
@@ -100,3 +100,27 @@ def test_generate_is_seeded(model_cfg, make_image):
     generator, content = Generator.from_config(model_cfg).eval(), make_image(40, 32, 0)
     a, b = generate(generator, content, seeded_z(0, 2, Z_DIM)), generate(generator, content, seeded_z(0, 2, Z_DIM))
     assert [im.tobytes() for im in a] == [im.tobytes() for im in b]
+
+
+def test_render_pairs_each_row_of_z_with_its_own_content_or_a_shared_one(model_cfg):
+    torch.manual_seed(0)
+    generator = Generator.from_config(model_cfg).eval()
+    content = torch.rand(3, 3, 16, 16, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    z = seeded_z(2, 3, model_cfg.z_dim)
+    paired = render(generator, content, z)
+    shared = render(generator, content[:1], z)
+    with torch.no_grad():
+        assert torch.allclose(paired[2], generator(content[2:3], z[2:3])[0])
+        assert torch.allclose(shared[2], generator(content[:1], z[2:3])[0])
+    assert not paired.requires_grad
+
+
+def test_render_refuses_a_content_batch_that_does_not_match_z(model_cfg):
+    with pytest.raises(ValueError, match="rows of z"):
+        render(Generator.from_config(model_cfg), torch.zeros(2, 3, 16, 16), seeded_z(0, 3, model_cfg.z_dim))
+
+
+def test_render_each_leaves_the_callers_grad_mode_alone(model_cfg):
+    frames = render_each(Generator.from_config(model_cfg), torch.zeros(1, 3, 16, 16), seeded_z(0, 2, model_cfg.z_dim))
+    next(frames)
+    assert torch.is_grad_enabled()

@@ -7,7 +7,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import pytest  # noqa: E402
 
 from stylegan_app.app.service import StyleService  # noqa: E402
-from stylegan_app.config import Settings  # noqa: E402
+from stylegan_app.config import Limits, Settings  # noqa: E402
 
 CONTRACT_IDS = {"content-image", "style-preset", "style-image", "generate-btn", "candidates", "personalize-btn", "undo-btn",
                 "export-btn", "status"}  # fmt: skip
@@ -51,7 +51,7 @@ def test_the_ui_module_imports_no_torch_so_the_page_is_up_first():
 def test_a_service_factory_is_built_in_the_background_and_waited_for(tiny_styles_dir, data_dir):
     import threading
 
-    from stylegan_app.web.handlers import Handlers
+    from stylegan_app.web.service_handle import ServiceHandle
 
     release = threading.Event()
 
@@ -59,8 +59,45 @@ def test_a_service_factory_is_built_in_the_background_and_waited_for(tiny_styles
         release.wait(5)
         return StyleService(Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, device="cpu"))
 
-    handlers = Handlers(factory, styles_dir=tiny_styles_dir)
-    assert handlers.presets == ["alpha", "beta"]  # known before the service exists
-    assert not handlers._ready.is_set()
+    handle = ServiceHandle(factory)
+    assert not handle.ready
     release.set()
-    assert handlers.service.presets() == ["alpha", "beta"]
+    assert handle.get().presets() == ["alpha", "beta"]
+
+
+def test_the_page_lists_the_presets_before_the_service_exists(tiny_styles_dir):
+    import threading
+
+    never = threading.Event()
+
+    def factory():  # stands for a service still importing torch; it never finishes here
+        never.wait(60)
+        raise RuntimeError("not built in this test")
+
+    demo = build_demo_with(factory, tiny_styles_dir)
+    presets = next(c for c in demo.config["components"] if c.get("props", {}).get("elem_id") == "style-preset")
+    assert [choice[0] for choice in presets["props"]["choices"]] == ["alpha", "beta"]
+    never.set()
+
+
+def test_a_service_that_fails_to_build_says_why_on_first_use():
+    from stylegan_app.web.service_handle import ServiceHandle
+
+    def factory():
+        raise OSError("disk full")
+
+    with pytest.raises(RuntimeError, match="could not start its service: disk full"):
+        ServiceHandle(factory).get()
+
+
+def test_the_sliders_read_the_limits(demo):
+    limits = Limits()
+    sliders = {c["props"]["elem_id"]: c["props"] for c in demo.config["components"] if c.get("type") == "slider"}
+    assert sliders["n-candidates"]["maximum"] == limits.max_candidates
+    assert (sliders["output-size"]["minimum"], sliders["output-size"]["maximum"]) == (limits.min_size, limits.max_size)
+
+
+def build_demo_with(service, styles_dir):
+    from stylegan_app.web.layout import build_demo
+
+    return build_demo(service, styles_dir=styles_dir)

@@ -1,0 +1,39 @@
+"""explain_handlers.py on a real service: a note and nothing to plot before a session, plots and palettes after a round."""
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from stylegan_app.web.explain_handlers import NO_SESSION_NOTE, ExplainHandlers  # noqa: E402
+from stylegan_app.web.tab_state import TabState  # noqa: E402
+
+
+@pytest.fixture
+def explain(handle) -> ExplainHandlers:
+    return ExplainHandlers(handle)
+
+
+def test_without_a_session_the_tab_shows_its_note_and_hides_the_attention(explain):
+    *plots, attention, note = explain.on_explain(TabState())
+    assert plots == [None, None, None, None] and attention["visible"] is False and note == NO_SESSION_NOTE
+
+
+def test_before_any_round_the_note_says_nothing_was_learned_yet(explain, painted):
+    note = explain.on_explain(painted)[-1]
+    assert note.startswith("Round 1 (nothing learned yet")
+
+
+def test_after_a_round_the_note_counts_it(explain, learned):
+    note = explain.on_explain(learned)[-1]
+    assert note.startswith("Round 2, after 1 round(s).")
+    assert "no self-attention" in note  # the tiny presets have no attention layer
+
+
+def test_after_a_round_every_plot_has_rows_and_the_palettes_are_an_image(explain, learned):
+    layers, rounds, changes, palettes, attention, _ = explain.on_explain(learned)
+    assert len(layers) > 0 and len(rounds) > 0 and len(changes) > 0
+    assert {"bar", "value", "when"} <= set(layers.columns)  # a bar per layer and moment, side by side
+    assert isinstance(palettes, Image.Image) and attention["visible"] is False
