@@ -57,14 +57,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (None when it has none)."""
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def open_store(url: str) -> sessionmaker[Session]:
     """Engine for url, upgraded to the newest schema; returns the session factory."""
     engine = make_engine(url)

@@ -29,10 +29,6 @@ class BatchView:
     ratings: dict[str, int]  # candidate id -> rating, for the picked ones of this batch
     round_picks: int  # picks of the round so far, over all its batches
 
-    def is_picked(self, candidate_id: str) -> bool:
-        """Whether the candidate is picked."""
-        return candidate_id in self.ratings
-
 
 @dataclass(frozen=True)
 class PersonalizeReport:
