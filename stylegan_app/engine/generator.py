@@ -1,4 +1,4 @@
-"""Generator G(content, z): a light feed-forward stylisation network whose output depends on z."""
+"""Generator G(content, z, code): a light feed-forward stylisation network; z picks the variant, code the painting."""
 
 from __future__ import annotations
 
@@ -89,7 +89,12 @@ class Generator(
     pipeline_tag="image-to-image",
     license="mit",
 ):
-    """G(content, z): RGB in [-1, 1] and noise z -> stylised RGB in [-1.2, 1.2], same size (clamp for display)."""
+    """G(content, z, code): RGB in [-1, 1], noise z and a painting's style code -> stylised RGB in [-1.2, 1.2], same size.
+
+    A multi-style generator (n_styles > 0) holds one learned code per painting (conditional instance norm, Dumoulin et
+    al., through the mapping): `mix(weights)` blends codes, so a mix of paintings is one forward pass. A single-style
+    generator (n_styles = 0) takes no code. Outputs are clamped for display.
+    """
 
     def __init__(
         self,
@@ -98,14 +103,18 @@ class Generator(
         n_res: int = ModelConfig.n_res,
         attention: bool = ModelConfig.attention,
         mapping_dim: int = ModelConfig.mapping_dim,
+        n_styles: int = ModelConfig.n_styles,
+        style_dim: int = ModelConfig.style_dim,
     ) -> None:
         """The arguments are ModelConfig's fields (PyTorchModelHubMixin stores them in config.json by name)."""
         super().__init__()
-        self.config = ModelConfig(z_dim, tuple(channels), n_res, attention, mapping_dim)
+        self.config = ModelConfig(z_dim, tuple(channels), n_res, attention, mapping_dim, n_styles, style_dim)
         c0, c1, c2 = self.config.channels
         self.z_dim = z_dim
+        self.style_codes = nn.Parameter(0.5 * torch.randn(n_styles, style_dim)) if n_styles else None  # (n_styles, style_dim)
+        code_dim = style_dim if n_styles else 0
         self.mapping = nn.Sequential(
-            nn.Linear(z_dim, mapping_dim), nn.LeakyReLU(0.2), nn.Linear(mapping_dim, mapping_dim), nn.LeakyReLU(0.2)
+            nn.Linear(z_dim + code_dim, mapping_dim), nn.LeakyReLU(0.2), nn.Linear(mapping_dim, mapping_dim), nn.LeakyReLU(0.2)
         )
         # Encoder: pixel-unshuffle to 1/2 size (cheap), then two strided convs to 1/8. Each stage's
         # output is also added to the decoder at the same size, so fine detail survives the bottleneck.
@@ -130,12 +139,25 @@ class Generator(
         """The constructor arguments, as stored in config.json."""
         return {**asdict(self.config), "channels": list(self.config.channels)}
 
-    def forward(self, content: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """(B, 3, H, W), (B, z_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside)."""
+    def mix(self, weights: torch.Tensor) -> torch.Tensor:
+        """(B, n_styles) weights over the paintings -> (B, style_dim) codes: a one-hot row is that painting's code."""
+        if self.style_codes is None:
+            raise ValueError("This generator holds a single style: it has no style codes to mix.")
+        if weights.ndim != 2 or weights.shape[1] != self.style_codes.shape[0]:
+            raise ValueError(f"Mix weights must be (B, {self.style_codes.shape[0]}), not {tuple(weights.shape)}.")
+        return weights.to(self.style_codes.dtype) @ self.style_codes
+
+    def forward(self, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, 3, H, W), (B, z_dim), (B, style_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside).
+
+        code: the painting's style code (see mix), required by a multi-style generator, refused by a single-style one.
+        """
+        if (code is None) != (self.style_codes is None):
+            raise ValueError("A multi-style generator needs a style code; a single-style one takes none.")
         h, w = content.shape[-2:]
         pad_h, pad_w = (-h) % 8, (-w) % 8
         x = F.pad(content, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else content
-        style = self.mapping(z)
+        style = self.mapping(z if code is None else torch.cat([z, code.to(z.dtype).expand(z.shape[0], -1)], dim=1))
         skips = []
         for stage in self.encoder:
             x = stage(x)

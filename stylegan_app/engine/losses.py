@@ -20,6 +20,11 @@ def content_loss(features: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (features - target).pow(2).flatten(1).mean(dim=1)
 
 
+def relative_content_loss(features: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """content_loss over the target's own mean square (1 = as far off as all-zero features): (B, C, H, W) x2 -> (B,)."""
+    return content_loss(features, target) / target.pow(2).flatten(1).mean(1).clamp_min(1e-12)
+
+
 def style_layer_losses(grams: Sequence[torch.Tensor], targets: Sequence[torch.Tensor]) -> torch.Tensor:
     """Mean squared difference of Gram matrices per sample and layer.
 

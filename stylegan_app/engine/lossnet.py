@@ -1,4 +1,4 @@
-"""Frozen VGG16 feature network (conv1_1 ... conv4_3) that the content and style losses read."""
+"""Frozen ImageNet VGG16 feature network (conv1_1 ... conv4_3) that the content and style losses read."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ VGG16_CONVS = (
     ("conv4_3", 512, 512),
 )
 FEATURE_AFTER = {"conv1_2": "relu1_2", "conv2_2": "relu2_2", "conv3_3": "relu3_3", "conv4_3": "relu4_3"}
-# Caffe convention of the HED weights: BGR, 0-255, minus this per-channel mean (B, G, R).
-CAFFE_MEAN_BGR = (104.00699, 116.66877, 122.67892)
+# torchvision's ImageNet convention: RGB in [0, 1], normalised per channel by this mean and std.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class Features(NamedTuple):
@@ -46,8 +47,8 @@ class LossNetwork(nn.Module):
     def __init__(self, weights_path: Path | None = LOSSNET_PATH) -> None:
         super().__init__()
         self.convs = nn.ModuleDict({name: nn.Conv2d(c_in, c_out, 3, padding=1) for name, c_in, c_out in VGG16_CONVS})
-        mean = torch.tensor(CAFFE_MEAN_BGR).view(1, 3, 1, 1)
-        self.register_buffer("mean_bgr", mean, persistent=False)
+        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
         if weights_path is not None:
             state = {k: v.float() for k, v in load_file(str(weights_path)).items()}
             self.convs.load_state_dict(state, strict=True)
@@ -59,9 +60,8 @@ class LossNetwork(nn.Module):
         return super().train(False)
 
     def normalize(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, 3, H, W) RGB in [-1, 1] -> Caffe input: BGR, 0-255, mean removed."""
-        bgr = x.flip(1)
-        return (bgr + 1.0) * 127.5 - self.mean_bgr
+        """(B, 3, H, W) RGB in [-1, 1] -> ImageNet input: RGB in [0, 1], minus the mean, over the std."""
+        return ((x + 1.0) / 2.0 - self.mean) / self.std
 
     def forward(self, x: torch.Tensor) -> Features:
         """Return the four named feature maps of an RGB batch in [-1, 1]."""

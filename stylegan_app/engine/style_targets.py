@@ -11,7 +11,8 @@ sample is trained with, so the generator has to read z and different z give diff
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import torch
 from PIL import Image
@@ -35,11 +36,17 @@ class Knobs:
     hue: torch.Tensor  # (B,) in (-1, 1): palette rotated one way ... the other
 
 
-def z_knobs(z: torch.Tensor, cfg: LossConfig) -> Knobs:
-    """Map noise (B, Z) with Z >= 7 to per-sample loss settings."""
+def z_knobs(z: torch.Tensor, cfg: LossConfig, layer_scale: torch.Tensor | None = None) -> Knobs:
+    """Map noise (B, Z) with Z >= 7 to per-sample loss settings.
+
+    layer_scale (4,): each style layer's starting error; the layer weights are divided by it, so the configured
+    weights are the layers' shares (None: no scaling).
+    """
     if z.shape[1] < KNOB_DIMS:
         raise ValueError(f"z needs at least {KNOB_DIMS} dimensions, got {z.shape[1]}")
     base = torch.tensor(cfg.layer_weights, device=z.device, dtype=z.dtype)
+    if layer_scale is not None:
+        base = base / layer_scale.to(device=z.device, dtype=z.dtype)
     z = z.clamp(-2.5, 2.5)  # the rare |z| > 2.5 would weight a layer by more than exp(2.5 * spread)
     return Knobs(
         layer_weights=base * torch.exp(cfg.weight_spread * z[:, 0:4]),
@@ -91,3 +98,16 @@ class StyleTargets:
         weights = hat_weights(knobs.scale, self.n_scales)[:, :, None] * hat_weights(knobs.hue, self.n_hues)[:, None, :]
         weights = weights.flatten(1)  # (B, n_scales * n_hues)
         return [torch.einsum("bk,kij->bij", weights, g) for g in self.grams]
+
+
+def targets_for(paintings: Sequence[StyleTargets], ids: torch.Tensor, knobs: Knobs) -> list[torch.Tensor]:
+    """Per layer (B, C, C): sample b's target is painting ids[b]'s Gram grid at sample b's knobs."""
+    out: list[torch.Tensor] | None = None
+    for index in ids.unique().tolist():
+        rows = (ids == index).nonzero().flatten()
+        chosen = paintings[index].for_knobs(replace(knobs, scale=knobs.scale[rows], hue=knobs.hue[rows]))
+        if out is None:
+            out = [g.new_empty(ids.shape[0], *g.shape[1:]) for g in chosen]
+        for layer, grams in zip(out, chosen, strict=True):
+            layer[rows.to(layer.device)] = grams
+    return out

@@ -1,9 +1,9 @@
-"""Base training of one style model (CLI `train`): a style image and a folder of content photos."""
+"""Base training of a style model (CLI `train`): one painting, or several for a multi-style generator, and photos."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -18,10 +18,10 @@ from .crops import CropSampler
 from .discriminator import PatchDiscriminator, discriminator_step
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
-from .losses import content_loss, gan_terms, gram, out_of_range, style_loss, total_variation
+from .losses import gan_terms, gram, out_of_range, relative_content_loss, style_layer_losses, style_loss, total_variation
 from .lossnet import LossNetwork, bf16_autocast
 from .progress import Progress
-from .style_targets import StyleTargets, z_knobs
+from .style_targets import StyleTargets, targets_for, z_knobs
 
 RESUME_NAME = "resume.safetensors"
 
@@ -37,11 +37,15 @@ class TrainResult:
 
 
 class StyleTrainer:
-    """Holds the networks, optimisers and data of one training run; step() is one D and one G update."""
+    """Holds the networks, optimisers and data of one training run; step() is one D and one G update.
+
+    style: one painting, or as many as the model has style codes (ModelConfig.n_styles); each step paints every crop
+    in a painting drawn at random, with that painting's code.
+    """
 
     def __init__(
         self,
-        style: Image.Image,
+        style: Image.Image | Sequence[Image.Image],
         photos: list[Image.Image],
         model_cfg: ModelConfig,
         loss_cfg: LossConfig,
@@ -53,6 +57,10 @@ class StyleTrainer:
     ) -> None:
         if not photos:
             raise ValueError("Training needs at least one content photo.")
+        styles = [style] if isinstance(style, Image.Image) else list(style)
+        if len(styles) != max(1, model_cfg.n_styles):
+            raise ValueError(f"The model has {model_cfg.n_styles} style codes, so it trains on that many paintings (1 when 0), "
+                             f"not {len(styles)}.")  # fmt: skip
         self.loss_cfg, self.cfg, self.device = loss_cfg, train_cfg, device
         torch.manual_seed(train_cfg.seed)  # weight initialisation
         self.rng = torch.Generator().manual_seed(train_cfg.seed)  # crops, flips and z
@@ -63,12 +71,26 @@ class StyleTrainer:
         self.lossnet = (lossnet or LossNetwork()).to(device)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=train_cfg.lr, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=train_cfg.d_lr, betas=(0.0, 0.99))
-        self.targets = StyleTargets.from_image(self.lossnet, style, loss_cfg, train_cfg.style_size, device)
+        self.targets = [StyleTargets.from_image(self.lossnet, s, loss_cfg, train_cfg.style_size, device) for s in styles]
         sized = [pil_to_tensor(resize_long_side(p, train_cfg.content_size)) for p in photos]
         self.content = CropSampler(sized, train_cfg.crop)
-        self.style_crops = CropSampler([pil_to_tensor(resize_long_side(style, train_cfg.style_size))], train_cfg.crop)
+        self.style_crops = [CropSampler([pil_to_tensor(resize_long_side(s, train_cfg.style_size))], train_cfg.crop) for s in styles]
+        self.layer_scale = torch.stack([self.starting_layer_errors(train_cfg.seed, t) for t in self.targets])  # (paintings, L)
         self.step_index = 0
         self.seconds = 0.0  # training time over all runs, resumed ones included
+
+    @torch.no_grad()
+    def starting_layer_errors(self, seed: int, targets: StyleTargets, n_crops: int = 8) -> torch.Tensor:
+        """(L,): each style layer's mean Gram error between photo crops and the painting, which its loss is divided by.
+
+        Without it the layers' errors differ by orders of magnitude (relu1_2's is thousands of times relu4_3's) and
+        the style loss would be its shallowest layer alone: colour and grain, a colour grade.
+        """
+        crops = self.content.sample(n_crops, torch.Generator().manual_seed(seed + 1)).to(self.device)  # not the training stream
+        grams = [gram(f) for f in self.lossnet(crops)]
+        centre = (targets.n_scales // 2) * targets.n_hues + targets.n_hues // 2  # scale 1, no hue shift
+        errors = style_layer_losses(grams, [g[centre : centre + 1] for g in targets.grams]).mean(0)
+        return errors.clamp_min(1e-12)
 
     def lr_scale(self) -> float:
         """Constant learning rate, then a linear decay to 10% over the last 30% of the steps."""
@@ -84,7 +106,9 @@ class StyleTrainer:
         for _ in range(steps):
             crops = self.content.sample(2 * self.cfg.batch_crops, self.rng).to(self.device)
             z = torch.randn(crops.shape[0], self.generator.z_dim, generator=self.rng).to(self.device)
-            loss = (self.generator(crops, z) - crops).abs().mean()
+            ids = self.draw_paintings(crops.shape[0]).to(self.device)
+            code = self.generator.style_codes[ids] if self.generator.style_codes is not None else None
+            loss = (self.generator(crops, z, code) - crops).abs().mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -96,24 +120,26 @@ class StyleTrainer:
         crops = self.content.sample(k, self.rng).to(self.device)
         content = crops.repeat(2, 1, 1, 1)  # samples i and i+k share a crop, with different z
         z = torch.randn(2 * k, self.generator.z_dim, generator=self.rng).to(self.device)
-        knobs = z_knobs(z, cfg)
-        targets = self.targets.for_knobs(knobs)
+        ids = self.draw_paintings(k).repeat(2)  # (2k,): a pair shares its crop and its painting
+        knobs = z_knobs(z, cfg, self.layer_scale[ids])
+        targets = targets_for(self.targets, ids, knobs)
+        code = self.generator.style_codes[ids.to(self.device)] if self.generator.style_codes is not None else None
         for opt in (self.opt_g, self.opt_d):
             for group in opt.param_groups:
                 group["lr"] = group.setdefault("base_lr", group["lr"]) * self.lr_scale()
         with torch.no_grad():
-            content_feats = self.lossnet(crops).relu2_2.repeat(2, 1, 1, 1)
+            content_feats = getattr(self.lossnet(crops), cfg.content_layer).repeat(2, 1, 1, 1)
 
-        out = self.generator(content, z)
+        out = self.generator(content, z, code)
         losses: dict[str, float] = {}
         if cfg.adv_weight > 0:
-            real = self.style_crops.sample(2 * k, self.rng).to(self.device)
+            real = torch.cat([self.style_crops[int(i)].sample(1, self.rng) for i in ids]).to(self.device)
             losses["d"] = discriminator_step(self.discriminator, self.opt_d, real, out)
 
         with bf16_autocast(self.device, self.cfg.bf16_lossnet):
             feats = self.lossnet(out)
         feats = type(feats)(*(f.float() for f in feats))
-        c_loss = content_loss(feats.relu2_2, content_feats)
+        c_loss = relative_content_loss(getattr(feats, cfg.content_layer), content_feats)
         s_loss = style_loss([gram(f) for f in feats], targets, knobs.layer_weights)
         tv = total_variation(out)
         excess = out_of_range(out)
@@ -137,6 +163,12 @@ class StyleTrainer:
             total=total.item(),
         )
         return losses
+
+    def draw_paintings(self, k: int) -> torch.Tensor:
+        """(k,) painting indices for this step's crops; a single painting draws nothing from the random stream."""
+        if len(self.targets) == 1:
+            return torch.zeros(k, dtype=torch.long)
+        return torch.randint(len(self.targets), (k,), generator=self.rng)
 
     def state_tensors(self) -> dict[str, torch.Tensor]:
         """Everything needed to resume, flattened to named tensors for safetensors."""
@@ -167,7 +199,7 @@ class StyleTrainer:
 
 
 def train(
-    style: Image.Image,
+    style: Image.Image | Sequence[Image.Image],
     photos: list[Image.Image],
     out_dir: Path,
     model_cfg: ModelConfig = ModelConfig(),
@@ -177,8 +209,12 @@ def train(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     command: str = "",
+    painting_names: Sequence[str] = (),
 ) -> TrainResult:
-    """Train (or resume) a style model; writes config.json, model.safetensors and metadata.json to out_dir."""
+    """Train (or resume) a style model; writes config.json, model.safetensors and metadata.json to out_dir.
+
+    painting_names: what each style code is, in order (recorded in metadata.json; presets point at them).
+    """
     out_dir = Path(out_dir)
     trainer = StyleTrainer(style, photos, model_cfg, loss_cfg, train_cfg, device)
     resume_path = out_dir / RESUME_NAME
@@ -213,6 +249,7 @@ def train(
         "loss": asdict(loss_cfg),
         "train": asdict(train_cfg),
         "content_photos": len(photos),
+        "paintings": list(painting_names),
     }
     atomic_write_json(out_dir / "metadata.json", metadata)
     return TrainResult(out_dir, trainer.step_index, seconds, losses)

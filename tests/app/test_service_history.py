@@ -146,11 +146,11 @@ def test_out_of_memory_retries_at_a_smaller_size(service, session, monkeypatch):
     real = sampling.generate
     sizes = []
 
-    def short_of_memory(generator, photo, z, device):
+    def short_of_memory(generator, photo, z, device, code=None):
         sizes.append(max(photo.size))
         if max(photo.size) > 100:
             raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
-        return real(generator, photo, z, device)
+        return real(generator, photo, z, device, code)
 
     monkeypatch.setattr(sampling, "generate", short_of_memory)
     cands = service.generate(session, n=1, size=256)

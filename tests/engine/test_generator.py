@@ -105,3 +105,37 @@ def test_the_constructor_arguments_are_model_config_fields():
     params = inspect.signature(Generator.__init__).parameters
     assert [name for name in params if name != "self"] == [f.name for f in fields(ModelConfig)]
     assert Generator().config == ModelConfig()
+
+
+def test_a_multi_style_generator_paints_each_code_differently(model_cfg):
+    generator = seeded_generator(replace(model_cfg, n_styles=3, style_dim=4))
+    one_hot = torch.eye(3)
+    with torch.no_grad():
+        a = generator(content(), noise(), generator.mix(one_hot[:1]))
+        b = generator(content(), noise(), generator.mix(one_hot[1:2]))
+    assert (a - b).abs().mean() > 1e-3
+
+
+def test_a_mix_is_the_weighted_sum_of_codes(model_cfg):
+    generator = seeded_generator(replace(model_cfg, n_styles=3, style_dim=4))
+    mixed = generator.mix(torch.tensor([[0.7, 0.3, 0.0]]))
+    torch.testing.assert_close(mixed[0], 0.7 * generator.style_codes[0] + 0.3 * generator.style_codes[1])
+
+
+def test_a_multi_style_generator_needs_a_code_and_a_single_style_one_refuses_one(model_cfg):
+    multi, single = seeded_generator(replace(model_cfg, n_styles=2, style_dim=4)), seeded_generator(model_cfg)
+    with pytest.raises(ValueError, match="needs a style code"):
+        multi(content(), noise())
+    with pytest.raises(ValueError, match="takes none"):
+        single(content(), noise(), torch.zeros(1, 4))
+    with pytest.raises(ValueError, match="single style"):
+        single.mix(torch.ones(1, 2))
+
+
+def test_a_multi_style_generator_round_trips_through_its_config(model_cfg, tmp_path):
+    from stylegan_app.engine.checkpoint import load_generator, save_generator
+
+    generator = seeded_generator(replace(model_cfg, n_styles=2, style_dim=4))
+    save_generator(generator, tmp_path)
+    loaded = load_generator(tmp_path)
+    assert loaded.config == generator.config and torch.equal(loaded.style_codes, generator.style_codes)

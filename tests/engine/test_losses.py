@@ -14,6 +14,7 @@ from stylegan_app.engine.losses import (
     hinge_g_loss,
     mode_seeking,
     out_of_range,
+    relative_content_loss,
     style_layer_losses,
     style_loss,
     total_variation,
@@ -192,3 +193,15 @@ def test_style_loss_is_the_weighted_sum_of_style_layer_losses(grams_and_targets)
     weights = torch.tensor([0.5, 2.0])
     assert per_layer.shape == (2, 2)
     torch.testing.assert_close(style_loss(*grams_and_targets, weights), (per_layer * weights).sum(1))
+
+
+def test_relative_content_loss_is_one_for_zero_features_and_zero_for_the_target():
+    target = torch.rand(2, 4, 3, 3, generator=torch.Generator().manual_seed(0)) + 0.1
+    torch.testing.assert_close(relative_content_loss(torch.zeros_like(target), target), torch.ones(2))
+    torch.testing.assert_close(relative_content_loss(target, target), torch.zeros(2))
+
+
+def test_relative_content_loss_does_not_depend_on_the_feature_scale():
+    target = torch.rand(1, 4, 3, 3, generator=torch.Generator().manual_seed(0))
+    features = torch.rand(1, 4, 3, 3, generator=torch.Generator().manual_seed(1))
+    torch.testing.assert_close(relative_content_loss(100 * features, 100 * target), relative_content_loss(features, target))

@@ -70,3 +70,8 @@ def test_shift_hue_zero_is_same_image():
 def test_shift_hue_half_turn_makes_red_cyan():
     r, g, b = shift_hue(Image.new("RGB", (8, 8), (255, 0, 0)), 180).getpixel((4, 4))
     assert r < 30 and g > 225 and b > 225
+
+
+def test_an_unknown_content_layer_is_refused():
+    with pytest.raises(ValueError, match="content_layer"):
+        LossConfig(content_layer="relu5_3")

@@ -7,8 +7,12 @@ from dataclasses import replace
 import pytest
 import torch
 
+from stylegan_app.config import BUNDLE_DIR, EXAMPLE_PHOTOS_DIR
 from stylegan_app.engine.checkpoint import CONFIG_NAME, WEIGHTS_NAME, load_generator
 from stylegan_app.engine.generator import Generator
+from stylegan_app.engine.images import load_rgb
+from stylegan_app.engine.losses import gram, style_layer_losses
+from stylegan_app.engine.style_targets import z_knobs
 from stylegan_app.engine.train import RESUME_NAME, StyleTrainer, train
 
 
@@ -124,3 +128,50 @@ def test_trainer_starts_from_init_weights(rgb_image, style_image, model_cfg, los
 def test_trainer_needs_photos(style_image, model_cfg, loss_cfg, train_cfg, lossnet):
     with pytest.raises(ValueError, match="photo"):
         StyleTrainer(style_image, [], model_cfg, loss_cfg, train_cfg, "cpu", lossnet=lossnet)
+
+
+def test_the_layer_weights_are_the_layers_shares(trainer, loss_cfg):
+    """z = 0 weights times each layer's starting error give back the configured weights: the stated weight is the share."""
+    knobs = z_knobs(torch.zeros(1, 8), loss_cfg, trainer.layer_scale[0])
+    torch.testing.assert_close(knobs.layer_weights[0] * trainer.layer_scale[0], torch.tensor(loss_cfg.layer_weights))
+
+
+def test_every_style_layer_counts_at_the_start(lossnet, loss_cfg, train_cfg, model_cfg):
+    """On real photo crops and a real painting, the balanced layers start within a factor of 10 of each other,
+    while the raw Gram errors span orders of magnitude (relu1_2's would be the whole style loss)."""
+    photo, painting = load_rgb(EXAMPLE_PHOTOS_DIR / "owl.jpg"), load_rgb(BUNDLE_DIR / "examples" / "styles" / "hokusai_great_wave.png")
+    cfg = replace(train_cfg, crop=64, content_size=128, style_size=128)
+    balanced = StyleTrainer(painting, [photo], model_cfg, loss_cfg, cfg, "cpu", lossnet=lossnet)
+    fresh = balanced.content.sample(4, torch.Generator().manual_seed(99))
+    with torch.no_grad():
+        raw = style_layer_losses([gram(f) for f in lossnet(fresh)], [g[4:5] for g in balanced.targets[0].grams]).mean(0)
+    shares = raw / balanced.layer_scale[0]
+    assert shares.max() / shares.min() < 10
+    assert raw.max() / raw.min() > 10
+
+
+@pytest.fixture
+def multi_trainer(make_image, model_cfg, loss_cfg, train_cfg, lossnet) -> StyleTrainer:
+    """Three paintings in one generator with three style codes."""
+    paintings = [make_image(64, 64, seed) for seed in (1, 2, 3)]
+    return StyleTrainer(paintings, [make_image(64, 48, 0)], replace(model_cfg, n_styles=3, style_dim=4), loss_cfg, train_cfg, "cpu",
+                        lossnet=lossnet)  # fmt: skip
+
+
+def test_a_multi_style_step_trains_only_the_code_of_the_painting_it_drew(multi_trainer):
+    """batch_crops is 1, so a step paints one painting: its code moves, the other two stay exactly as they were."""
+    codes = multi_trainer.generator.style_codes.detach().clone()
+    multi_trainer.step()
+    moved = (multi_trainer.generator.style_codes.detach() - codes).abs().sum(1) > 0
+    assert multi_trainer.cfg.batch_crops == 1 and int(moved.sum()) == 1
+
+
+def test_each_painting_gets_its_own_layer_balance(multi_trainer):
+    assert multi_trainer.layer_scale.shape == (3, 4)
+    assert not torch.allclose(multi_trainer.layer_scale[0], multi_trainer.layer_scale[1])
+
+
+def test_the_number_of_paintings_must_match_the_codes(make_image, model_cfg, loss_cfg, train_cfg, lossnet):
+    with pytest.raises(ValueError, match="style codes"):
+        StyleTrainer([make_image(64, 64, 1)] * 2, [make_image(64, 48, 0)], replace(model_cfg, n_styles=3), loss_cfg, train_cfg, "cpu",
+                     lossnet=lossnet)  # fmt: skip
