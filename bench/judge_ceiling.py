@@ -27,12 +27,12 @@ sys.path.insert(0, str(REPO / "bench"))
 from quality import centred_cos  # noqa: E402
 
 from stylegan_app.config import LossConfig  # noqa: E402
-from stylegan_app.engine.checkpoint import load_generator  # noqa: E402
 from stylegan_app.engine.generator import Generator  # noqa: E402
 from stylegan_app.engine.images import load_rgb, resize_long_side  # noqa: E402
 from stylegan_app.engine.lossnet import shared_lossnet  # noqa: E402
 from stylegan_app.engine.new_style import ADAPT_CONFIG, EXAMPLE_PHOTOS  # noqa: E402
-from stylegan_app.engine.presets import get_preset, list_presets  # noqa: E402
+from stylegan_app.engine.preset_models import load_preset  # noqa: E402
+from stylegan_app.engine.presets import list_presets  # noqa: E402
 from stylegan_app.engine.sampling import Proposal, generate  # noqa: E402
 from stylegan_app.engine.train import StyleTrainer  # noqa: E402
 
@@ -68,10 +68,10 @@ def main() -> None:
 
     print("| preset | distance to its own painting |\n|---|---|")
     for preset in list_presets():
-        print(f"| {preset.name} | {mean_distance(load_generator(preset.folder, 'cpu'), preset.style_image()):.3f} |", flush=True)
+        print(f"| {preset.name} | {mean_distance(load_preset(preset.name), preset.style_image()):.3f} |", flush=True)
 
     target = load_rgb(TARGETS_DIR / f"{args.target}.png")
-    start = load_generator(get_preset(args.start).folder, "cpu")
+    start = load_preset(args.start)
     print(f"\n| {args.start} fine-tuned on {args.target} itself, steps | distance to {args.target} |\n|---|---|")
     print(f"| 0 | {mean_distance(start, target):.3f} |", flush=True)
     model_cfg = start.config

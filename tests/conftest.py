@@ -103,6 +103,31 @@ def tiny_styles_dir(tmp_path_factory, model_cfg):
 
 
 @pytest.fixture(scope="session")
+def tiny_multi_styles_dir(tmp_path_factory, model_cfg):
+    """Presets gamma and delta of one tiny two-code network (_network/), and solo, a single-style preset."""
+    import json
+    from dataclasses import replace
+
+    from stylegan_app.engine.checkpoint import save_generator
+    from stylegan_app.engine.generator import Generator
+
+    root = tmp_path_factory.mktemp("multi_styles")
+    torch.manual_seed(3)
+    save_generator(Generator.from_config(replace(model_cfg, n_styles=2, style_dim=4)), root / "_network")
+    for seed, name in enumerate(("gamma", "delta", "solo")):
+        folder = root / name
+        folder.mkdir()
+        smooth_image(64, 48, seed=20 + seed).save(folder / "style.png")
+        metadata = {"title": name, "artist": "test", "licence": "CC0-1.0"}
+        if name == "solo":
+            save_generator(Generator.from_config(model_cfg), folder)
+        else:
+            metadata |= {"network": "../_network", "code": seed}
+        (folder / "metadata.json").write_text(json.dumps(metadata))
+    return root
+
+
+@pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server for the whole test run (Debian's binaries, temporary data dir, loopback port)."""
     from pg_server import PostgresServer

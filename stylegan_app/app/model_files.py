@@ -9,9 +9,11 @@ from pathlib import Path
 
 from stylegan_app.engine.checkpoint import WEIGHTS_NAME, load_generator, save_generator
 from stylegan_app.engine.generator import Generator
-from stylegan_app.engine.presets import get_preset
+from stylegan_app.engine.preset_models import load_mix, load_preset, weights_folder_of
+from stylegan_app.engine.presets import check_mix, get_preset, parse_mix
 
 PRESET_PREFIX = "preset:"  # a version path that names a bundled preset instead of a folder under the data dir
+MIX_PREFIX = "mix:"  # a version path that names a mix of presets of one network, e.g. mix:great_wave=0.7,night_cafe=0.3
 GENERATOR_CACHE = 8
 
 
@@ -24,10 +26,20 @@ class ModelFiles:
         self._lock = threading.Lock()
 
     def folder(self, path: str) -> Path:
-        """The folder a version path points to."""
+        """The folder whose weights a version path paints with (a preset's network for presets and mixes)."""
         if path.startswith(PRESET_PREFIX):
-            return get_preset(path[len(PRESET_PREFIX) :], self.styles_dir).folder
+            return get_preset(path[len(PRESET_PREFIX) :], self.styles_dir).weights_folder
+        if path.startswith(MIX_PREFIX):
+            return weights_folder_of(check_mix(parse_mix(path[len(MIX_PREFIX) :]), self.styles_dir), self.styles_dir)
         return self.data_dir / path
+
+    def _read(self, path: str) -> Generator:
+        """A version's generator from disk: a preset or mix (its code baked in), or a folder of the data dir."""
+        if path.startswith(PRESET_PREFIX):
+            return load_preset(path[len(PRESET_PREFIX) :], self.styles_dir, self.device)
+        if path.startswith(MIX_PREFIX):
+            return load_mix(parse_mix(path[len(MIX_PREFIX) :]), self.styles_dir, self.device)
+        return load_generator(self.folder(path), self.device)
 
     def load(self, path: str, sha256: str, round_: int) -> Generator:
         """The generator at path (read-only, cached); its weights file must match the recorded sha256."""
@@ -39,7 +51,7 @@ class ModelFiles:
         folder = self.folder(path)
         if file_sha256(folder / WEIGHTS_NAME) != sha256:
             raise ValueError(f"The model of round {round_} was changed on disk since it was saved; undo to an earlier round.")
-        generator = load_generator(folder, self.device).requires_grad_(False)
+        generator = self._read(path).requires_grad_(False)
         with self._lock:
             self._cache[key] = generator
             while len(self._cache) > GENERATOR_CACHE:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PIL import Image
 
 from stylegan_app.engine.checkpoint import WEIGHTS_NAME
 from stylegan_app.engine.images import decode_image
 from stylegan_app.engine.new_style import adapt_to_style
-from stylegan_app.engine.presets import get_preset, list_presets
+from stylegan_app.engine.presets import check_mix, get_preset, list_presets, mix_text
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal
 
 from . import hub, store
 from .checks import check_user_name
-from .model_files import PRESET_PREFIX, file_sha256
+from .model_files import MIX_PREFIX, PRESET_PREFIX, file_sha256
 from .rounds import proposal_json
 from .service_state import ServiceState
 
@@ -28,20 +30,25 @@ class SessionMethods(ServiceState):
     def start_session(
         self,
         content: Image.Image | bytes | str,
-        style: str | Image.Image | bytes,
+        style: str | Mapping[str, float] | Image.Image | bytes,
         user: str | None = None,
         progress: Progress | None = None,
     ) -> str:
-        """A new session on a photo in a preset style (by name) or a style image of the user's own; returns its id."""
+        """A new session on a photo in a preset style (by name), a mix of presets ({name: weight}, one network) or a
+        style image of the user's own; returns its id."""
         photo = decode_image(content, self.limits.images)
         user_name = check_user_name(user)
         session_id = store.new_id()
-        if isinstance(style, str):
-            preset = get_preset(style, self.settings.styles_dir)
-            path = PRESET_PREFIX + preset.name
-            sha = file_sha256(preset.folder / WEIGHTS_NAME)
+        if isinstance(style, str | Mapping):
+            if isinstance(style, str):
+                preset = get_preset(style, self.settings.styles_dir)
+                path, dominant = PRESET_PREFIX + preset.name, preset.name
+            else:
+                mix = check_mix(dict(style), self.settings.styles_dir)
+                path, dominant = MIX_PREFIX + mix_text(mix), max(mix, key=mix.get)  # the card and rounds read its painting
+            sha = file_sha256(self.models.folder(path) / WEIGHTS_NAME)
             z_dim = self.models.load(path, sha, 0).z_dim  # cached for the session's first batch
-            return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=preset.name, lineage=[path])
+            return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=dominant, lineage=[path])
         style_image = decode_image(style, self.limits.images)
         generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
         path, sha = self.models.save(generator, session_id, 0)

@@ -10,7 +10,8 @@ from stylegan_app.config import Limits, Settings
 from stylegan_app.engine.checkpoint import check_folder, load_generator
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.images import decode_image
-from stylegan_app.engine.presets import get_preset, list_presets
+from stylegan_app.engine.preset_models import load_mix, load_preset
+from stylegan_app.engine.presets import list_presets, parse_mix
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal, generate, prepare_content
 
@@ -26,12 +27,13 @@ class Stylizer:
 
     @classmethod
     def for_style(cls, style: str, device: str, settings: Settings, progress: Progress | None = None) -> Stylizer:
-        """A preset by name, an exported model folder, a style image file (adapted from the nearest preset), or a shared
-        model's Hub id (user/name, pulled pinned and checked)."""
+        """A preset by name, a mix of presets ("great_wave=0.7,night_cafe=0.3"), an exported model folder, a style image
+        file (adapted from the nearest preset), or a shared model's Hub id (user/name, pulled pinned and checked)."""
         names = [p.name for p in list_presets(settings.styles_dir)]
         if style in names:
-            preset = get_preset(style, settings.styles_dir)
-            return cls(load_generator(preset.folder, device), style, device, settings.limits)
+            return cls(load_preset(style, settings.styles_dir, device), style, device, settings.limits)
+        if "=" in style and not Path(style).exists():
+            return cls(load_mix(parse_mix(style), settings.styles_dir, device), style, device, settings.limits)
         if Path(style).is_dir():
             check_folder(Path(style))  # an exported or downloaded model: untrusted, checked before any tensor is read
             return cls(load_generator(Path(style), device), Path(style).name, device, settings.limits)

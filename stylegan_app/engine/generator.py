@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import torch
 import torch.nn.functional as F
@@ -146,6 +146,23 @@ class Generator(
         if weights.ndim != 2 or weights.shape[1] != self.style_codes.shape[0]:
             raise ValueError(f"Mix weights must be (B, {self.style_codes.shape[0]}), not {tuple(weights.shape)}.")
         return weights.to(self.style_codes.dtype) @ self.style_codes
+
+    @torch.no_grad()
+    def with_code(self, code: torch.Tensor) -> Generator:
+        """A single-style copy that paints this code: the code's share of the mapping's first layer becomes its bias.
+
+        Exact, since that layer is linear in cat(z, code): W @ [z; c] + b = W_z @ z + (W_c @ c + b). The copy takes no
+        code, so it trains, exports and loads like any single-style model. code: (style_dim,).
+        """
+        if self.style_codes is None:
+            raise ValueError("This generator holds a single style: it has no style codes to choose from.")
+        single = Generator.from_config(replace(self.config, n_styles=0)).to(self.style_codes.device)
+        state = {k: v for k, v in self.state_dict().items() if k != "style_codes"}
+        first = self.mapping[0]
+        state["mapping.0.weight"] = first.weight[:, : self.z_dim].clone()
+        state["mapping.0.bias"] = first.bias + first.weight[:, self.z_dim :] @ code.to(first.weight)
+        single.load_state_dict(state)
+        return single.train(self.training)
 
     def forward(self, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> torch.Tensor:
         """(B, 3, H, W), (B, z_dim), (B, style_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside).

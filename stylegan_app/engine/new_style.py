@@ -9,11 +9,11 @@ from PIL import Image
 
 from stylegan_app.config import EXAMPLE_PHOTOS_DIR, LossConfig, Settings, TrainConfig
 
-from .checkpoint import load_generator
 from .generator import Generator
 from .images import load_rgb, pil_to_tensor, resize_long_side
 from .losses import gram
 from .lossnet import LossNetwork, shared_lossnet
+from .preset_models import load_preset
 from .presets import Preset, list_presets
 from .progress import Progress
 from .train import StyleTrainer
@@ -52,7 +52,7 @@ def adapt_to_style(
     preset = nearest_preset(lossnet, style, list_presets(settings.styles_dir))
     if progress:
         progress(0.0, f"starting from the nearest preset, {preset.name}")
-    start = load_generator(preset.folder, device)
+    start = load_preset(preset.name, settings.styles_dir, device)
     photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS_DIR.glob("*.jpg"))]
     model_cfg = start.config
     trainer = StyleTrainer(style, photos, model_cfg, LossConfig(), train_cfg, device, init=start, lossnet=lossnet)

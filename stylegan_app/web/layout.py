@@ -16,7 +16,7 @@ from .events import path_only, refusing
 from .explain_handlers import NO_SESSION_NOTE, ExplainHandlers
 from .history_handlers import HistoryHandlers
 from .hub_handlers import HubHandlers
-from .paint_handlers import NO_SESSION_STATUS, PaintHandlers
+from .paint_handlers import NO_MIX, NO_SESSION_STATUS, PaintHandlers
 from .request_limits import JobLimiter
 from .service_handle import ServiceHandle
 from .tab_state import TabState
@@ -44,6 +44,7 @@ def build_demo(
     handle = ServiceHandle(service)
     presets = list_presets(styles_dir or (service.settings.styles_dir if hasattr(service, "settings") else STYLES_DIR))
     names, paintings = [p.name for p in presets], [str(p.style_path) for p in presets]
+    mixable = [p.name for p in presets if p.code_index is not None]
     paint = PaintHandlers(handle, names, JobLimiter(jobs_per_user))
     explain, hub, history = ExplainHandlers(handle), HubHandlers(handle), HistoryHandlers(handle, paint)
     with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
@@ -62,6 +63,12 @@ def build_demo(
                     allow_preview=False, elem_id="preset-gallery",
                 )  # fmt: skip
                 own = path_only(gr.Image(label="…or your own painting (used instead)", type="filepath", elem_id="style-image", height=160))
+                mix_inputs = []
+                if len(mixable) >= 2:  # only presets that are codes of one multi-style network can be mixed
+                    with gr.Row():
+                        mix_with = gr.Dropdown([NO_MIX, *mixable], value=NO_MIX, label="Mix with", elem_id="mix-with")
+                        mix_share = gr.Slider(0.0, 1.0, value=0.3, step=0.05, label="Its share of the mix", elem_id="mix-share")
+                    mix_inputs = [mix_with, mix_share]
                 with gr.Accordion("Options", open=False):
                     n = gr.Slider(1, limits.max_candidates, value=8, step=1, label="Number of candidates", elem_id="n-candidates")
                     size = gr.Slider(limits.min_size, limits.max_size, value=512, step=64, label="Output size (long side, px)",
@@ -127,8 +134,8 @@ def build_demo(
         shared_tab.select(hub.on_browse, None, [shared_gallery, shared_note])
         shared_gallery.select(hub.on_browse_select, None, shared_id)
         use_shared_btn.click(refusing(hub.on_use_shared, 2), [st, shared_id, shared_rev], [st, shared_choice])
-        generate_btn.click(refusing(paint.on_generate, 3), [st, photo, preset, own, n, size, strength, keep, seed], paint_outputs,
-                           concurrency_id=GPU_GROUP, concurrency_limit=1)  # fmt: skip
+        generate_inputs = [st, photo, preset, own, n, size, strength, keep, seed, *mix_inputs]
+        generate_btn.click(refusing(paint.on_generate, 3), generate_inputs, paint_outputs, concurrency_id=GPU_GROUP, concurrency_limit=1)
         gallery.select(refusing(paint.on_select, 3), [st, rating], paint_outputs)
         learn_btn.click(refusing(paint.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP)
         undo_btn.click(refusing(paint.on_undo, 3), [st], paint_outputs)

@@ -26,6 +26,7 @@ from .zerogpu import generate_seconds, gpu, train_seconds
 if TYPE_CHECKING:
     from stylegan_app.app.views import BatchView, Candidate  # views import PIL only, but keep the web layer's imports light
 
+NO_MIX = "(no mix)"
 NO_SESSION_STATUS = "Round 1 · 0 picked · upload a photo, choose a style and press Generate."
 PLOT_TERMS = ("total", "content", "style")
 
@@ -56,24 +57,27 @@ class PaintHandlers:
             raise ValueError("The options must be numbers.") from None
         return {"n": n, "size": size, "strength": strength, "seed": None if seed < 0 else seed}
 
-    def on_generate(self, st, photo, preset, own, n, size, strength, keep, seed, request: gr.Request, progress=gr.Progress()):
+    def on_generate(self, st, photo, preset, own, n, size, strength, keep, seed, mix_with=None, mix_share=0.0,
+                    request: gr.Request = None, progress=gr.Progress()):  # fmt: skip
+        """mix_with / mix_share: a second painting and its share (the mix controls exist where presets can be mixed)."""
         if photo is None:
             raise ValueError("Please upload a photo first (or click one of the examples).")
         if own is None and st.shared is None and preset not in self.presets:
             raise ValueError("Please choose a painting from the list, or upload your own style image.")
         controls = self.check_controls(n, size, strength, seed)
+        chosen = self.chosen_style(preset, mix_with, mix_share)
         service = self.service.get()
         st = replace(st)
         with self.limiter.slot(user_key(request)):
             photo_bytes, own_bytes = read_upload(photo), read_upload(own) if own is not None else None
-            source = own_bytes if own_bytes is not None else f"hub:{st.shared[0]}@{st.shared[1]}" if st.shared else preset
+            source = own_bytes if own_bytes is not None else f"hub:{st.shared[0]}@{st.shared[1]}" if st.shared else str(chosen)
             key = style_key(photo_bytes, source)
             if st.session is None or st.key != key:
                 if own_bytes is None and st.shared is not None:
                     progress(0.1, desc=f"fetching and checking {st.shared[0]}")
                     st.session = service.start_session_from_hub(photo_bytes, *st.shared)
                 else:
-                    style = own_bytes if own_bytes is not None else preset
+                    style = own_bytes if own_bytes is not None else chosen
                     st.session = service.start_session(photo_bytes, style, progress=lambda f, m: progress(f, desc=m))
                 st.key = key
             st.settings = {"n": controls["n"], "size": controls["size"], "strength": controls["strength"], "keep_colours": bool(keep)}
@@ -82,6 +86,22 @@ class PaintHandlers:
                              strength=controls["strength"], keep_colours=bool(keep))  # fmt: skip
             st.selected = None
             return self.show(st, service.batch(st.session))
+
+    def chosen_style(self, preset: str, mix_with: str | None, share) -> str | dict[str, float]:
+        """The preset, or a mix {preset: 1 - share, mix_with: share} when a second painting has a share."""
+        if not mix_with or mix_with == NO_MIX:
+            return preset
+        try:
+            share = float(share)
+        except (TypeError, ValueError):
+            raise ValueError("The mix share must be a number from 0 to 1.") from None
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"The mix share must be from 0 to 1, not {share}.")
+        if mix_with not in self.presets:
+            raise ValueError("Choose the painting to mix with from the list.")
+        if share == 0.0 or mix_with == preset:
+            return preset
+        return mix_with if share == 1.0 else {preset: 1.0 - share, mix_with: share}
 
     def on_select(self, st, rating, evt: gr.SelectData):
         """A click on a candidate toggles it as a pick: one service call, which returns the batch as it is now."""

@@ -66,3 +66,15 @@ def test_a_broken_model_folder_is_refused(tiny_styles_dir, data_dir, tmp_path):
 def test_an_unknown_hub_id_offline_is_a_clear_error(tiny_styles_dir, data_dir):
     with pytest.raises(ValueError, match="unreachable"):
         Stylizer.for_style("nobody/nothing", "cpu", Settings(data_dir=data_dir, styles_dir=tiny_styles_dir))
+
+
+def test_a_mix_of_presets_stylizes(tiny_multi_styles_dir, data_dir, rgb_image):
+    settings = Settings(data_dir=data_dir, styles_dir=tiny_multi_styles_dir)
+    mixed = Stylizer.for_style("gamma=0.5,delta=0.5", "cpu", settings).candidates(rgb_image, n=1, seed=0, size=64)[0]
+    gamma = Stylizer.for_style("gamma", "cpu", settings).candidates(rgb_image, n=1, seed=0, size=64)[0]
+    assert mixed.size == gamma.size and mixed.tobytes() != gamma.tobytes()
+
+
+def test_a_mix_with_a_single_style_preset_is_refused(tiny_multi_styles_dir, data_dir):
+    with pytest.raises(ValueError, match="cannot be mixed"):
+        Stylizer.for_style("gamma=0.5,solo=0.5", "cpu", Settings(data_dir=data_dir, styles_dir=tiny_multi_styles_dir))

@@ -139,3 +139,12 @@ def test_a_multi_style_generator_round_trips_through_its_config(model_cfg, tmp_p
     save_generator(generator, tmp_path)
     loaded = load_generator(tmp_path)
     assert loaded.config == generator.config and torch.equal(loaded.style_codes, generator.style_codes)
+
+
+def test_with_code_bakes_the_code_into_an_identical_single_style_generator(model_cfg):
+    generator = seeded_generator(replace(model_cfg, n_styles=3, style_dim=4))
+    code = generator.mix(torch.tensor([[0.2, 0.5, 0.3]]))
+    baked = generator.with_code(code[0])
+    with torch.no_grad():
+        torch.testing.assert_close(baked(content(), noise()), generator(content(), noise(), code))
+    assert baked.style_codes is None and baked.config.n_styles == 0

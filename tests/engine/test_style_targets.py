@@ -5,7 +5,7 @@ import torch
 from PIL import Image
 
 from stylegan_app.config import LossConfig
-from stylegan_app.engine.style_targets import StyleTargets, hat_weights, shift_hue, z_knobs
+from stylegan_app.engine.style_targets import StyleTargets, hat_weights, shift_hue, targets_for, z_knobs
 
 CFG = LossConfig(layer_weights=(1.0, 2.0, 3.0, 4.0), content_weight=0.5)
 
@@ -75,3 +75,15 @@ def test_shift_hue_half_turn_makes_red_cyan():
 def test_an_unknown_content_layer_is_refused():
     with pytest.raises(ValueError, match="content_layer"):
         LossConfig(content_layer="relu5_3")
+
+
+def test_targets_for_gives_each_sample_the_grams_of_its_own_painting(lossnet):
+    first = StyleTargets.from_image(lossnet, Image.new("RGB", (48, 48), (200, 30, 30)), LossConfig(), 48, "cpu")
+    second = StyleTargets.from_image(lossnet, Image.new("RGB", (48, 48), (30, 30, 200)), LossConfig(), 48, "cpu")
+    knobs = z_knobs(torch.zeros(3, 8), LossConfig())
+    mixed = targets_for([first, second], torch.tensor([1, 0, 1]), knobs)
+    alone = [first.for_knobs(knobs), second.for_knobs(knobs)]
+    for layer in range(4):
+        torch.testing.assert_close(mixed[layer][0], alone[1][layer][0])
+        torch.testing.assert_close(mixed[layer][1], alone[0][layer][1])
+        torch.testing.assert_close(mixed[layer][2], alone[1][layer][2])

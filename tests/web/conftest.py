@@ -51,7 +51,7 @@ def generate(paint, photo):
     """paint.on_generate with small defaults: generate(st, preset="beta", n=3, ...) -> (gallery, status, st)."""
 
     def run(st=None, photo=photo, preset="alpha", own=None, n=2, size=64, strength=1.0, keep=False, seed=0, request=None):
-        return paint.on_generate(st or TabState(), photo, preset, own, n, size, strength, keep, seed, request, no_progress)
+        return paint.on_generate(st or TabState(), photo, preset, own, n, size, strength, keep, seed, request=request, progress=no_progress)
 
     return run
 

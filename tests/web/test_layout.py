@@ -101,3 +101,11 @@ def build_demo_with(service, styles_dir):
     from stylegan_app.web.layout import build_demo
 
     return build_demo(service, styles_dir=styles_dir)
+
+
+def test_the_mix_controls_appear_only_where_presets_can_be_mixed(tiny_styles_dir, tiny_multi_styles_dir, data_dir):
+    def ids(styles_dir):
+        return {c.get("props", {}).get("elem_id") for c in build(styles_dir, data_dir).config["components"]}
+
+    assert {"mix-with", "mix-share"} <= ids(tiny_multi_styles_dir)
+    assert not {"mix-with", "mix-share"} & ids(tiny_styles_dir)

@@ -15,7 +15,7 @@ from PIL import Image  # noqa: E402
 from web_kit import no_progress, select  # noqa: E402
 
 from stylegan_app.web.history_handlers import HistoryHandlers  # noqa: E402
-from stylegan_app.web.paint_handlers import PaintHandlers, step_plot  # noqa: E402
+from stylegan_app.web.paint_handlers import NO_MIX, PaintHandlers, step_plot  # noqa: E402
 from stylegan_app.web.request_limits import JobLimiter  # noqa: E402
 from stylegan_app.web.tab_state import TabState  # noqa: E402
 
@@ -235,3 +235,23 @@ def test_clicking_a_paintings_thumbnail_chooses_it_and_forgets_a_shared_model(pa
 def test_choosing_a_painting_forgets_an_uploaded_style_and_a_shared_model(paint):
     own, st = paint.forget_shared(replace(TabState(), shared=("someone/model", "v1")))
     assert own is None and st.shared is None
+
+
+@pytest.mark.parametrize(
+    ("mix_with", "share", "chosen"),
+    [(None, 0.5, "alpha"), (NO_MIX, 0.5, "alpha"), ("beta", 0.0, "alpha"), ("beta", 1.0, "beta"), ("alpha", 0.4, "alpha"),
+     ("beta", 0.25, {"alpha": 0.75, "beta": 0.25})],
+)  # fmt: skip
+def test_the_mix_controls_choose_a_preset_or_a_mix(paint, mix_with, share, chosen):
+    assert paint.chosen_style("alpha", mix_with, share) == chosen
+
+
+@pytest.mark.parametrize(("mix_with", "share", "message"), [("beta", 1.5, "from 0 to 1"), ("beta", "x", "a number"), ("nope", 0.5, "list")])
+def test_bad_mix_controls_are_refused(paint, mix_with, share, message):
+    with pytest.raises(ValueError, match=message):
+        paint.chosen_style("alpha", mix_with, share)
+
+
+def test_a_mix_of_single_style_presets_is_refused_by_the_service(paint, photo):
+    with pytest.raises(ValueError, match="cannot be mixed"):
+        paint.on_generate(TabState(), photo, "alpha", None, 2, 64, 1.0, False, 0, "beta", 0.5, request=None, progress=lambda *a, **k: None)
