@@ -3,6 +3,7 @@
     python scripts/train_presets.py train NAME [--steps N]   # runs `python -m stylegan_app train` (resumable)
     python scripts/train_presets.py finish NAME              # style image, metadata.json, samples.jpg
     python scripts/train_presets.py train-multi [--steps N]  # one multi-style generator on MULTI_PAINTINGS (resumable)
+    python scripts/train_presets.py sheet-multi              # its contact sheet so far: every painting's code, 2 photos
 
 Content photos: examples/training_photos, the CC0 / public-domain photos listed in examples/MANIFEST.csv
 (long side at most 640 px); the ones in examples/photos are held out of training (the contact sheets and the
@@ -79,6 +80,38 @@ def cmd_train_multi(steps: int) -> None:
     subprocess.run([*command, "--steps", str(steps), *MULTI_ARGS], check=True, cwd=REPO)
 
 
+def cmd_sheet_multi() -> Path:
+    """A contact sheet of the multi-style generator as it is (its finished weights, else its resume state)."""
+    from dataclasses import replace
+
+    from safetensors.torch import load_file
+
+    from stylegan_app.config import ModelConfig
+    from stylegan_app.engine.generator import Generator
+
+    if (MULTI_DIR / "model.safetensors").exists():
+        generator = load_generator(MULTI_DIR)
+    else:
+        state = load_file(str(MULTI_DIR / "resume.safetensors"))
+        generator = Generator.from_config(replace(ModelConfig(), attention=True, n_styles=len(MULTI_PAINTINGS)))
+        generator.load_state_dict({k[2:]: v for k, v in state.items() if k.startswith("g.")})
+        print(f"from the resume state at step {int(state['step'])}")
+    generator.eval()
+    z = Proposal.prior(generator.z_dim).sample(SAMPLE_SEED, 1)
+    images, labels = [], []
+    for photo_name in ("mont_saint_michel.jpg", "owl.jpg"):
+        photo = prepare_content(load_rgb(EXAMPLES / "photos" / photo_name), 256, 1024)
+        images.append(photo)
+        labels.append("photo")
+        for index, name in enumerate(MULTI_PAINTINGS):
+            images += generate(generator, photo, z, code=generator.style_codes[index : index + 1].detach())
+            labels.append(name[:24])
+    out = MULTI_DIR / "samples.jpg"
+    contact_sheet(images, columns=7, tile=200, labels=labels).convert("RGB").save(out, quality=85)
+    print(f"wrote {out}")
+    return out
+
+
 def cmd_finish(name: str) -> None:
     out = STYLES_DIR / name
     style_file = EXAMPLES / "styles" / PRESETS[name]
@@ -107,12 +140,14 @@ def cmd_finish(name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("train", "finish", "train-multi"))
+    parser.add_argument("action", choices=("train", "finish", "train-multi", "sheet-multi"))
     parser.add_argument("name", nargs="?", choices=sorted(PRESETS))
     parser.add_argument("--steps", type=int, default=1200)
     args = parser.parse_args()
     if args.action == "train-multi":
         cmd_train_multi(args.steps)
+    elif args.action == "sheet-multi":
+        cmd_sheet_multi()
     elif args.name is None:
         parser.error(f"{args.action} needs a preset name")
     elif args.action == "train":

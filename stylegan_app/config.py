@@ -114,6 +114,19 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class CodeFitConfig:
+    """Fitting a style code for a painting a multi-style network never saw, with the network frozen."""
+
+    steps: int = 40
+    crop: int = 128
+    batch: int = 4  # photo crops per step
+    lr: float = 0.05
+    blend_temperature: float = 0.1  # softmax over each code's relative Gram distance to the painting: the starting blend
+    content_weight: float = 1.0  # relative, at LossConfig.content_layer
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class PersonalizeConfig:
     """One personalisation round: proposal move, then a few fine-tune steps on fixed crops."""
 

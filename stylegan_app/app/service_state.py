@@ -7,7 +7,7 @@ import threading
 
 from PIL import Image
 
-from stylegan_app.config import PersonalizeConfig, Settings, TrainConfig, resolve_device
+from stylegan_app.config import CodeFitConfig, PersonalizeConfig, Settings, TrainConfig, resolve_device
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
 from stylegan_app.engine.new_style import ADAPT_CONFIG
@@ -27,11 +27,12 @@ class ServiceState:
         settings: Settings | None = None,
         personalize_cfg: PersonalizeConfig = PersonalizeConfig(),
         adapt_cfg: TrainConfig = ADAPT_CONFIG,
+        code_cfg: CodeFitConfig = CodeFitConfig(),
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.limits = self.settings.limits
         self.device = resolve_device(self.settings.device)
-        self.personalize_cfg, self.adapt_cfg = personalize_cfg, adapt_cfg
+        self.personalize_cfg, self.adapt_cfg, self.code_cfg = personalize_cfg, adapt_cfg, code_cfg
         self.data_dir = self.settings.data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = store.open_store(self.settings.database_url)

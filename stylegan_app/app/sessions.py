@@ -8,7 +8,7 @@ from PIL import Image
 
 from stylegan_app.engine.checkpoint import WEIGHTS_NAME
 from stylegan_app.engine.images import decode_image
-from stylegan_app.engine.new_style import adapt_to_style
+from stylegan_app.engine.new_style import new_style_generator
 from stylegan_app.engine.presets import check_mix, get_preset, list_presets, mix_text
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal
@@ -50,7 +50,7 @@ class SessionMethods(ServiceState):
             z_dim = self.models.load(path, sha, 0).z_dim  # cached for the session's first batch
             return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=dominant, lineage=[path])
         style_image = decode_image(style, self.limits.images)
-        generator = adapt_to_style(style_image, self.device, self.settings, progress=progress, train_cfg=self.adapt_cfg)
+        generator = new_style_generator(style_image, self.device, self.settings, progress, self.adapt_cfg, self.code_cfg)
         path, sha = self.models.save(generator, session_id, 0)
         return self._new_session(session_id, photo, user_name, path, sha, generator.z_dim, style_image=style_image)
 

@@ -44,10 +44,10 @@ class Stylizer:
             return cls(pulled.generator, f"{pulled.repo_id}@{pulled.commit[:10]}", device, settings.limits)
         if not Path(style).is_file():
             raise ValueError(f"{style!r} is neither a preset ({', '.join(names)}), a model folder, an image file nor a Hub id.")
-        from stylegan_app.engine.new_style import adapt_to_style
+        from stylegan_app.engine.new_style import new_style_generator
 
         image = decode_image(style, settings.limits.images)
-        generator = adapt_to_style(image, device, settings, progress=progress)
+        generator = new_style_generator(image, device, settings, progress=progress)
         return cls(generator, Path(style).stem, device, settings.limits)
 
     def candidates(

@@ -1,4 +1,5 @@
-"""A style image never seen before: start from the nearest preset and fine-tune toward the new style."""
+"""A style image never seen before: a code fitted in the multi-style network when the presets come from one, else the
+nearest preset fine-tuned toward the new style."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from dataclasses import replace
 import torch
 from PIL import Image
 
-from stylegan_app.config import EXAMPLE_PHOTOS_DIR, LossConfig, Settings, TrainConfig
+from stylegan_app.config import EXAMPLE_PHOTOS_DIR, CodeFitConfig, LossConfig, Settings, TrainConfig
 
+from .checkpoint import load_generator
 from .generator import Generator
 from .images import load_rgb, pil_to_tensor, resize_long_side
 from .losses import gram
@@ -16,6 +18,7 @@ from .lossnet import LossNetwork, shared_lossnet
 from .preset_models import load_preset
 from .presets import Preset, list_presets
 from .progress import Progress
+from .style_code import fit_style_code
 from .train import StyleTrainer
 
 ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
@@ -38,6 +41,25 @@ def nearest_preset(lossnet: LossNetwork, image: Image.Image, presets: list[Prese
         return sum(float((g - t).norm() / t.norm()) for g, t in zip(grams, target, strict=True))
 
     return min(presets, key=distance)
+
+
+def new_style_generator(
+    style: Image.Image,
+    device: str,
+    settings: Settings,
+    progress: Progress | None = None,
+    adapt_cfg: TrainConfig = ADAPT_CONFIG,
+    code_cfg: CodeFitConfig = CodeFitConfig(),
+) -> Generator:
+    """A single-style generator for a painting no preset is: the multi-style network the presets are codes of, with a
+    code fitted to the painting (seconds), or, where the presets are single-style networks, adapt_to_style."""
+    networks = [p.weights_folder for p in list_presets(settings.styles_dir) if p.code_index is not None]
+    if not networks:
+        return adapt_to_style(style, device, settings, progress, adapt_cfg)
+    network = load_generator(networks[0], device)
+    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS_DIR.glob("*.jpg"))]
+    code = fit_style_code(network, style, photos, shared_lossnet(device), code_cfg, device=device, progress=progress)
+    return network.with_code(code).eval()
 
 
 def adapt_to_style(

@@ -11,18 +11,19 @@ from sqlalchemy import func, select
 
 from stylegan_app.app import store
 from stylegan_app.app.service import StyleService
-from stylegan_app.config import PersonalizeConfig, Settings
+from stylegan_app.config import CodeFitConfig, PersonalizeConfig, Settings
 from stylegan_app.engine.checkpoint import load_generator
 from stylegan_app.engine.new_style import ADAPT_CONFIG
 from stylegan_app.engine.sampling import generate
 
 TINY_ROUND = replace(PersonalizeConfig(), steps=2, size=64, crop=32, n_crops=2, batch_crops=1)
 TINY_ADAPT = replace(ADAPT_CONFIG, steps=2, crop=32, batch_crops=1, style_size=64, content_size=64)
+TINY_CODE_FIT = CodeFitConfig(steps=2, crop=32, batch=1)
 
 
 def make_service(data_dir, styles_dir, database_url=None) -> StyleService:
     settings = Settings(data_dir=data_dir, styles_dir=styles_dir, device="cpu", database_url=database_url)
-    return StyleService(settings, personalize_cfg=TINY_ROUND, adapt_cfg=TINY_ADAPT)
+    return StyleService(settings, personalize_cfg=TINY_ROUND, adapt_cfg=TINY_ADAPT, code_cfg=TINY_CODE_FIT)
 
 
 @pytest.fixture
@@ -333,3 +334,13 @@ def test_a_round_on_a_preset_of_the_network_saves_a_single_style_model(tiny_mult
     service.pick(sid, [c[0].id])
     assert service.personalize(sid).round == 1
     assert load_generator(data_dir / "models" / sid / "1").config.n_styles == 0
+
+
+def test_a_new_painting_gets_a_fitted_code_where_the_presets_come_from_one_network(tiny_multi_styles_dir, data_dir, rgb_image,
+                                                                                    style_image):  # fmt: skip
+    messages = []
+    service = make_service(data_dir, tiny_multi_styles_dir)
+    sid = service.start_session(rgb_image, style_image, progress=lambda f, m: messages.append(m))
+    assert messages and "fitting a style code" in messages[-1]
+    assert load_generator(data_dir / "models" / sid / "0").config.n_styles == 0  # the code is baked in
+    assert len(service.generate(sid, n=2, size=64)) == 2
