@@ -5,42 +5,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import torch
 from PIL import Image
 
 from stylegan_app.config import EXAMPLE_PHOTOS_DIR, CodeFitConfig, LossConfig, Settings, TrainConfig
 
 from .checkpoint import load_generator
 from .generator import Generator
-from .images import load_rgb, pil_to_tensor, resize_long_side
-from .losses import gram
+from .images import load_rgb
 from .lossnet import LossNetwork, shared_lossnet
 from .preset_models import load_preset
 from .presets import Preset, list_presets
 from .progress import Progress
-from .style_code import fit_style_code
+from .style_code import fit_style_code, gram_distance, painting_grams
 from .train import StyleTrainer
 
 ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
-
-
-@torch.no_grad()
-def style_grams(lossnet: LossNetwork, image: Image.Image, side: int = 256) -> list[torch.Tensor]:
-    """Gram matrices (per layer, (C, C)) of an image at a fixed size."""
-    return [gram(f)[0] for f in lossnet(pil_to_tensor(resize_long_side(image, side)))]
 
 
 def nearest_preset(lossnet: LossNetwork, image: Image.Image, presets: list[Preset]) -> Preset:
     """The preset whose painting's Grams are closest (relative distance summed over layers)."""
     if not presets:
         raise ValueError("No preset styles are installed, so a new style image cannot be adapted.")
-    target = style_grams(lossnet, image)
-
-    def distance(preset: Preset) -> float:
-        grams = style_grams(lossnet, preset.style_image())
-        return sum(float((g - t).norm() / t.norm()) for g, t in zip(grams, target, strict=True))
-
-    return min(presets, key=distance)
+    target = painting_grams(lossnet, image)
+    return min(presets, key=lambda preset: gram_distance(painting_grams(lossnet, preset.style_image()), target))
 
 
 def new_style_generator(

@@ -9,7 +9,7 @@ from stylegan_app.config import STYLES_DIR
 
 from .checkpoint import load_generator
 from .generator import Generator
-from .presets import check_mix, get_preset
+from .presets import check_mix, get_preset, mix_presets
 
 
 def weights_folder_of(presets: dict[str, float] | str, styles_dir: Path = STYLES_DIR) -> Path:
@@ -32,7 +32,7 @@ def load_preset(name: str, styles_dir: Path = STYLES_DIR, device: str = "cpu") -
 def load_mix(mix: dict[str, float], styles_dir: Path = STYLES_DIR, device: str = "cpu") -> Generator:
     """One generator painting a weighted mix of presets of one network (the mix is checked and normalised first)."""
     mix = check_mix(dict(mix), styles_dir)
-    generator = load_generator(weights_folder_of(mix, styles_dir), device)
-    codes = generator.style_codes
-    code = sum(weight * codes[get_preset(name, styles_dir).code_index] for name, weight in mix.items())
+    presets = mix_presets(mix, styles_dir)
+    generator = load_generator(presets[0].weights_folder, device)
+    code = sum(weight * generator.style_codes[p.code_index] for p, weight in zip(presets, mix.values(), strict=True))
     return generator.with_code(code).eval()

@@ -7,6 +7,7 @@ Presets of one network can be mixed: {"great_wave": 0.7, "night_cafe": 0.3} is o
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,18 +38,23 @@ class Preset:
 
     def metadata(self) -> dict:
         """Title, artist, licence and how the model was trained."""
+        return dict(self._metadata)
+
+    @functools.cached_property
+    def _metadata(self) -> dict:
+        """metadata.json, read once per Preset (listing the presets makes fresh ones)."""
         return json.loads((self.folder / "metadata.json").read_text())
 
     @property
     def weights_folder(self) -> Path:
         """Where the generator is: the preset's own folder, or the multi-style network its metadata points at."""
-        network = self.metadata().get("network")
+        network = self._metadata.get("network")
         return (self.folder / network).resolve() if network else self.folder
 
     @property
     def code_index(self) -> int | None:
         """The painting's index among the network's style codes; None for a preset with its own single-style weights."""
-        return self.metadata().get("code") if self.metadata().get("network") else None
+        return self._metadata.get("code") if self._metadata.get("network") else None
 
 
 def is_preset_folder(folder: Path) -> bool:
@@ -83,7 +89,7 @@ def check_mix(mix: dict[str, float], styles_dir: Path = STYLES_DIR) -> dict[str,
     for name, weight in mix.items():
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0 or weight == float("inf"):
             raise ValueError(f"Mix weights must be positive numbers; {name} has {weight!r}.")
-    presets = [get_preset(name, styles_dir) for name in mix]
+    presets = mix_presets(mix, styles_dir)
     single = [p.name for p in presets if p.code_index is None]
     if single:
         raise ValueError(f"{', '.join(single)}: a single-style preset cannot be mixed; mix presets of the multi-style network.")
@@ -91,6 +97,15 @@ def check_mix(mix: dict[str, float], styles_dir: Path = STYLES_DIR) -> dict[str,
         raise ValueError("These presets belong to different networks, so they cannot be mixed in one pass.")
     total = sum(mix.values())
     return {name: mix[name] / total for name in sorted(mix)}
+
+
+def mix_presets(mix: dict[str, float], styles_dir: Path = STYLES_DIR) -> list[Preset]:
+    """The presets a mix names, in its order (one listing of the folder); ValueError for an unknown name."""
+    presets = {p.name: p for p in list_presets(styles_dir)}
+    unknown = [name for name in mix if name not in presets]
+    if unknown:
+        raise ValueError(f"Unknown preset {unknown[0]!r}. Choose one of: {', '.join(presets) or '(none installed)'}.")
+    return [presets[name] for name in mix]
 
 
 def mix_text(mix: dict[str, float]) -> str:

@@ -93,6 +93,11 @@ class StyleTargets:
         grams = [torch.stack(layer) for layer in zip(*per_variant, strict=True)]
         return cls(grams, len(cfg.style_scales), len(cfg.hue_shifts))
 
+    def centre(self) -> list[torch.Tensor]:
+        """Grams of the style image itself (scale 1, no hue shift): per layer (1, C, C)."""
+        index = (self.n_scales // 2) * self.n_hues + self.n_hues // 2
+        return [g[index : index + 1] for g in self.grams]
+
     def for_knobs(self, knobs: Knobs) -> list[torch.Tensor]:
         """Per-sample targets: per layer (B, C, C)."""
         weights = hat_weights(knobs.scale, self.n_scales)[:, :, None] * hat_weights(knobs.hue, self.n_hues)[:, None, :]

@@ -75,21 +75,21 @@ class StyleTrainer:
         sized = [pil_to_tensor(resize_long_side(p, train_cfg.content_size)) for p in photos]
         self.content = CropSampler(sized, train_cfg.crop)
         self.style_crops = [CropSampler([pil_to_tensor(resize_long_side(s, train_cfg.style_size))], train_cfg.crop) for s in styles]
-        self.layer_scale = torch.stack([self.starting_layer_errors(train_cfg.seed, t) for t in self.targets])  # (paintings, L)
+        self.layer_scale = self.starting_layer_errors(train_cfg.seed)  # (paintings, L)
         self.step_index = 0
         self.seconds = 0.0  # training time over all runs, resumed ones included
 
     @torch.no_grad()
-    def starting_layer_errors(self, seed: int, targets: StyleTargets, n_crops: int = 8) -> torch.Tensor:
-        """(L,): each style layer's mean Gram error between photo crops and the painting, which its loss is divided by.
+    def starting_layer_errors(self, seed: int, n_crops: int = 8) -> torch.Tensor:
+        """(paintings, L): each style layer's mean Gram error between photo crops and each painting; a painting's layer
+        losses are divided by these.
 
         Without it the layers' errors differ by orders of magnitude (relu1_2's is thousands of times relu4_3's) and
         the style loss would be its shallowest layer alone: colour and grain, a colour grade.
         """
         crops = self.content.sample(n_crops, torch.Generator().manual_seed(seed + 1)).to(self.device)  # not the training stream
-        grams = [gram(f) for f in self.lossnet(crops)]
-        centre = (targets.n_scales // 2) * targets.n_hues + targets.n_hues // 2  # scale 1, no hue shift
-        errors = style_layer_losses(grams, [g[centre : centre + 1] for g in targets.grams]).mean(0)
+        grams = [gram(f) for f in self.lossnet(crops)]  # the same crops for every painting, seen once
+        errors = torch.stack([style_layer_losses(grams, targets.centre()).mean(0) for targets in self.targets])
         return errors.clamp_min(1e-12)
 
     def lr_scale(self) -> float:

@@ -24,7 +24,7 @@ from .tab_state import TabState
 from .zerogpu import generate_seconds, gpu, train_seconds
 
 if TYPE_CHECKING:
-    from stylegan_app.app.views import BatchView, Candidate  # views import PIL only, but keep the web layer's imports light
+    from stylegan_app.app.views import BatchView, Candidate  # only for type hints
 
 NO_MIX = "(no mix)"
 NO_SESSION_STATUS = "Round 1 · 0 picked · upload a photo, choose a style and press Generate."
