@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from quality import centred_cos  # noqa: E402
+from judges import centred_cos  # noqa: E402
 
 from stylegan_app.config import LossConfig  # noqa: E402
 from stylegan_app.engine.generator import Generator  # noqa: E402

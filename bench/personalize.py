@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from quality import centred_cos, edge_corr, luminance, ssim  # noqa: E402
+from judges import centred_cos, edge_corr, luminance, ssim  # noqa: E402
 
 from stylegan_app.app.service import StyleService  # noqa: E402
 from stylegan_app.config import PersonalizeConfig, Settings  # noqa: E402

@@ -2,8 +2,10 @@
 
     python scripts/train_presets.py train NAME [--steps N]   # runs `python -m stylegan_app train` (resumable)
     python scripts/train_presets.py finish NAME              # style image, metadata.json, samples.jpg
-    python scripts/train_presets.py train-multi [--steps N]  # one multi-style generator on MULTI_PAINTINGS (resumable)
+    python scripts/train_presets.py train-multi [--steps N] [--gpu] [--minutes M]  # one multi-style generator on
+                                                             # MULTI_PAINTINGS (resumable; stops after M minutes)
     python scripts/train_presets.py sheet-multi              # its contact sheet so far: every painting's code, 2 photos
+    python scripts/train_presets.py finish-multi             # ship it: weights + one preset per painting (code pointer)
 
 Content photos: examples/training_photos, the CC0 / public-domain photos listed in examples/MANIFEST.csv
 (long side at most 640 px); the ones in examples/photos are held out of training (the contact sheets and the
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from stylegan_app.config import STYLES_DIR  # noqa: E402
-from stylegan_app.engine.checkpoint import load_generator  # noqa: E402
+from stylegan_app.engine.checkpoint import atomic_write_json, load_generator, save_generator  # noqa: E402
+from stylegan_app.engine.generator import Generator  # noqa: E402
 from stylegan_app.engine.images import contact_sheet, load_rgb  # noqa: E402
 from stylegan_app.engine.sampling import Proposal, generate, prepare_content  # noqa: E402
 
@@ -51,8 +55,22 @@ MULTI_PAINTINGS = (
     "renoir_girls_at_the_piano", "van_gogh_entrance_hall_saint_paul_hospital", "van_gogh_langlois_bridge",
     "van_gogh_painter_on_his_way_to_work", "van_gogh_village_street_in_auvers",
 )  # fmt: skip
+# The preset each painting of the multi-style network ships as (finish-multi); the first six kept their names.
+MULTI_PRESETS = {
+    "hokusai_great_wave": "great_wave", "van_gogh_cafe_terrace_at_night": "cafe_terrace",
+    "van_gogh_church_at_auvers": "church_at_auvers", "renoir_bal_du_moulin_de_la_galette": "moulin_de_la_galette",
+    "durer_lion": "durer_lion", "van_gogh_night_cafe": "night_cafe", "bazille_ramparts_at_aigues_mortes": "ramparts_aigues_mortes",
+    "bruegel_the_harvesters": "harvesters", "hiroshige_benzaiten_shrine_inokashira_snow": "shrine_in_snow",
+    "hokusai_ejiri_in_suruga_province": "ejiri", "hokusai_kazusa_sea_route": "kazusa_sea_route",
+    "hokusai_oiran_and_kamuro": "oiran_and_kamuro", "hokusai_sunset_over_ryogoku_bridge": "ryogoku_bridge",
+    "hokusai_woman_holding_a_fan": "woman_with_fan", "leonardo_mona_lisa": "mona_lisa", "renoir_girls_at_the_piano": "girls_at_the_piano",
+    "van_gogh_entrance_hall_saint_paul_hospital": "saint_paul_hall", "van_gogh_langlois_bridge": "langlois_bridge",
+    "van_gogh_painter_on_his_way_to_work": "painter_on_his_way", "van_gogh_village_street_in_auvers": "village_street",
+}  # fmt: skip
 MULTI_DIR = REPO / "checkpoints" / "multistyle"
 MULTI_ARGS = ["--size", "160", "--batch-crops", "2", "--lr", "1e-3", "--attention", "--checkpoint-every", "100", "--device", "auto"]
+# On a GPU (--gpu): larger crops and batches, the same run (it resumes the same state, on any machine).
+MULTI_GPU_ARGS = ["--size", "256", "--batch-crops", "8", "--lr", "1e-3", "--attention", "--checkpoint-every", "500", "--device", "cuda"]
 TRAIN_ARGS = ["--size", "128", "--batch-crops", "2", "--checkpoint-every", "100", "--device", "auto"]
 
 
@@ -60,6 +78,18 @@ def manifest_rows(path: Path) -> dict[str, dict[str, str]]:
     """MANIFEST.csv rows keyed by file name."""
     with path.open(newline="") as f:
         return {Path(row["file"]).name: row for row in csv.DictReader(f)}
+
+
+def painting_metadata(row: dict[str, str]) -> dict[str, str]:
+    """A preset's title, artist, licence and source, from the painting's MANIFEST.csv row."""
+    return {
+        "title": row["title"],
+        "artist": row["author_or_artist"],
+        "licence": row["licence"],
+        "source": f"{row['source_package']}; {row['original_source']}",
+        "style_image_sha256": row["sha256"],
+        "weights_licence": "MIT (trained by this project)",
+    }
 
 
 def cmd_train(name: str, steps: int) -> None:
@@ -71,32 +101,37 @@ def cmd_train(name: str, steps: int) -> None:
     subprocess.run(command, check=True, cwd=REPO)
 
 
-def cmd_train_multi(steps: int) -> None:
+def cmd_train_multi(steps: int, gpu: bool, minutes: float) -> None:
     """Train (or resume) the multi-style generator: one --style per painting, same command every time."""
     command = [sys.executable, "-m", "stylegan_app", "train"]
     for name in MULTI_PAINTINGS:
         command += ["--style", str((EXAMPLES / "styles" / f"{name}.png").relative_to(REPO))]
     command += ["--content-dir", str(TRAINING_PHOTOS.relative_to(REPO)), "--out", str(MULTI_DIR.relative_to(REPO))]
-    subprocess.run([*command, "--steps", str(steps), *MULTI_ARGS], check=True, cwd=REPO)
+    command += ["--steps", str(steps), "--minutes", str(minutes), *(MULTI_GPU_ARGS if gpu else MULTI_ARGS)]
+    subprocess.run(command, check=True, cwd=REPO)
 
 
-def cmd_sheet_multi() -> Path:
-    """A contact sheet of the multi-style generator as it is (its finished weights, else its resume state)."""
+def multi_generator() -> tuple[Generator, dict]:
+    """The multi-style generator as it is (its finished weights, else its resume state) and its training record."""
     from dataclasses import replace
 
     from safetensors.torch import load_file
 
     from stylegan_app.config import ModelConfig
-    from stylegan_app.engine.generator import Generator
 
-    if (MULTI_DIR / "model.safetensors").exists():
-        generator = load_generator(MULTI_DIR)
-    else:
-        state = load_file(str(MULTI_DIR / "resume.safetensors"))
-        generator = Generator.from_config(replace(ModelConfig(), attention=True, n_styles=len(MULTI_PAINTINGS)))
-        generator.load_state_dict({k[2:]: v for k, v in state.items() if k.startswith("g.")})
-        print(f"from the resume state at step {int(state['step'])}")
-    generator.eval()
+    if (MULTI_DIR / "model.safetensors").exists() and not (MULTI_DIR / "resume.safetensors").exists():
+        return load_generator(MULTI_DIR), json.loads((MULTI_DIR / "metadata.json").read_text())
+    state = load_file(str(MULTI_DIR / "resume.safetensors"))
+    generator = Generator.from_config(replace(ModelConfig(), attention=True, n_styles=len(MULTI_PAINTINGS)))
+    generator.load_state_dict({k[2:]: v for k, v in state.items() if k.startswith("g.")})
+    record = {"steps": int(state["step"]), "seconds": round(float(state["seconds"]), 1), "paintings": list(MULTI_PAINTINGS)}
+    print(f"from the resume state at step {record['steps']}")
+    return generator.eval(), record
+
+
+def cmd_sheet_multi() -> Path:
+    """A contact sheet of the multi-style generator as it is: every painting's code on two photos."""
+    generator, _ = multi_generator()
     z = Proposal.prior(generator.z_dim).sample(SAMPLE_SEED, 1)
     images, labels = [], []
     for photo_name in ("mont_saint_michel.jpg", "owl.jpg"):
@@ -112,6 +147,39 @@ def cmd_sheet_multi() -> Path:
     return out
 
 
+def cmd_finish_multi(network_dir: Path, styles_dir: Path) -> None:
+    """Ship the multi-style generator: its weights in network_dir, and one preset per painting in styles_dir that points
+    at it (style image, metadata with title, artist, licence and how the network was trained, contact sheet)."""
+    generator, record = multi_generator()
+    network_dir.mkdir(parents=True, exist_ok=True)
+    save_generator(generator, network_dir)
+    shipped = {"shipped_by": "python scripts/train_presets.py finish-multi", "train_arguments": " ".join(MULTI_ARGS),
+               "content_photos": len(list(TRAINING_PHOTOS.glob("*.jpg")))}  # fmt: skip
+    atomic_write_json(network_dir / "metadata.json", {**shipped, **record})
+    rows = manifest_rows(EXAMPLES / "MANIFEST.csv")
+    photo = prepare_content(load_rgb(SAMPLE_PHOTO), 384, 1024)
+    z = Proposal.prior(generator.z_dim).sample(SAMPLE_SEED, 8)
+    for code, painting in enumerate(MULTI_PAINTINGS):
+        out = styles_dir / MULTI_PRESETS[painting]
+        if out.exists():
+            shutil.rmtree(out)  # an older single-style preset of the same name
+        out.mkdir(parents=True)
+        style_file = EXAMPLES / "styles" / f"{painting}.png"
+        shutil.copyfile(style_file, out / "style.png")
+        metadata = {
+            **painting_metadata(rows[style_file.name]),
+            "network": os.path.relpath(network_dir, out),
+            "code": code,
+            "training": f"one of {len(MULTI_PAINTINGS)} paintings of the multi-style network; see its metadata.json",
+        }
+        atomic_write_json(out / "metadata.json", metadata)
+        code_tensor = generator.style_codes[code : code + 1].detach()
+        images = [photo, *generate(generator, photo, z, code=code_tensor)]
+        labels = ["photo", *(f"z #{i}" for i in range(8))]
+        contact_sheet(images, columns=3, tile=320, labels=labels).convert("RGB").save(out / "samples.jpg", quality=88)
+    print(f"wrote {network_dir} and {len(MULTI_PAINTINGS)} presets in {styles_dir}")
+
+
 def cmd_finish(name: str) -> None:
     out = STYLES_DIR / name
     style_file = EXAMPLES / "styles" / PRESETS[name]
@@ -119,12 +187,7 @@ def cmd_finish(name: str) -> None:
     row = manifest_rows(EXAMPLES / "MANIFEST.csv")[style_file.name]
     trained = json.loads((out / "metadata.json").read_text())
     metadata = {
-        "title": row["title"],
-        "artist": row["author_or_artist"],
-        "licence": row["licence"],
-        "source": f"{row['source_package']}; {row['original_source']}",
-        "style_image_sha256": row["sha256"],
-        "weights_licence": "MIT (trained by this project)",
+        **painting_metadata(row),
         "training": trained if "command" in trained else trained.get("training", trained),
     }
     (out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
@@ -140,14 +203,20 @@ def cmd_finish(name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("train", "finish", "train-multi", "sheet-multi"))
+    parser.add_argument("action", choices=("train", "finish", "train-multi", "sheet-multi", "finish-multi"))
     parser.add_argument("name", nargs="?", choices=sorted(PRESETS))
     parser.add_argument("--steps", type=int, default=1200)
+    parser.add_argument("--gpu", action="store_true", help="train-multi: the GPU recipe (256 px crops, 8 a step)")
+    parser.add_argument("--minutes", type=float, default=0, help="train-multi: stop after this many minutes, resumable")
+    parser.add_argument("--network-dir", type=Path, default=MULTI_DIR, help="finish-multi: where the network's weights go")
+    parser.add_argument("--styles-dir", type=Path, default=STYLES_DIR, help="finish-multi: where its presets go")
     args = parser.parse_args()
     if args.action == "train-multi":
-        cmd_train_multi(args.steps)
+        cmd_train_multi(args.steps, args.gpu, args.minutes)
     elif args.action == "sheet-multi":
         cmd_sheet_multi()
+    elif args.action == "finish-multi":
+        cmd_finish_multi(args.network_dir.resolve(), args.styles_dir.resolve())
     elif args.name is None:
         parser.error(f"{args.action} needs a preset name")
     elif args.action == "train":

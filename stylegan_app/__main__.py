@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,10 +45,12 @@ def cmd_stylize(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train a style model from a style image (or several: one multi-style generator) and a folder of photos."""
+    """Train a style model from a style image (or several: one multi-style generator) and a folder of photos; under
+    `accelerate launch` in several processes, data-parallel, with process 0 showing the progress and writing the files."""
     from tqdm import tqdm
 
     from stylegan_app.engine.images import decode_image, load_rgb
+    from stylegan_app.engine.processes import launched_processes
     from stylegan_app.engine.train import train
 
     photos_paths = sorted(p for p in Path(args.content_dir).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
@@ -60,7 +63,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     model_cfg = replace(ModelConfig(), attention=args.attention, n_styles=len(styles) if len(styles) > 1 else 0)
     photos = [load_rgb(p) for p in photos_paths]
     device = resolve_device(args.device)
-    bar = tqdm(total=cfg.steps, desc="train", unit="step")
+    processes = launched_processes(device)
+    bar = tqdm(total=cfg.steps, desc="train", unit="step", disable=not processes.is_main)
 
     def progress(fraction: float, message: str) -> None:
         bar.n = round(fraction * cfg.steps)
@@ -69,10 +73,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     command = "python -m stylegan_app " + shlex.join(sys.argv[1:])
     names = [Path(path).stem for path in args.style]
+    deadline = time.monotonic() + 60.0 * args.minutes if args.minutes else None
+    should_stop = (lambda: time.monotonic() > deadline) if deadline else None
     result = train(styles if len(styles) > 1 else styles[0], photos, Path(args.out), model_cfg, train_cfg=cfg, device=device,
-                   progress=progress, command=command, painting_names=names)  # fmt: skip
+                   progress=progress, should_stop=should_stop, command=command, painting_names=names, processes=processes)  # fmt: skip
     bar.close()
-    print(f"saved {result.out_dir} after {result.steps} steps", file=sys.stderr)
+    if processes.is_main:
+        print(f"saved {result.out_dir} after {result.steps} steps", file=sys.stderr)
     return 0
 
 
@@ -108,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--checkpoint-every", type=int, default=TrainConfig.checkpoint_every)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    train.add_argument("--minutes", type=float, default=0, help="stop after this many minutes, resumable (0: run every step)")
     train.set_defaults(func=cmd_train)
     return parser
 

@@ -16,6 +16,9 @@ from stylegan_app.engine.checkpoint import atomic_write
 from .tables import StoredImage
 
 CACHED_IMAGES = 64  # decoded images kept in memory: a batch view redraws without reading its PNGs again
+# zlib level 1: a 512 px candidate encodes in about 12 ms instead of 89 ms at Pillow's default 6, for files about 6%
+# larger; a batch of 8 is stored in a tenth of a second instead of most of a second.
+PNG_COMPRESS_LEVEL = 1
 
 
 class ImageFiles:
@@ -35,7 +38,7 @@ class ImageFiles:
         """Write the image (if new) and add its row to db (if new); returns its hash."""
         rgb = image.convert("RGB")
         buffer = io.BytesIO()
-        rgb.save(buffer, format="PNG")
+        rgb.save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         data = buffer.getvalue()
         sha = hashlib.sha256(data).hexdigest()
         if not self.path(sha).exists():

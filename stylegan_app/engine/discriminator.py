@@ -34,10 +34,11 @@ class PatchDiscriminator(nn.Module):
             self.requires_grad_(True)
 
 
-def discriminator_step(discriminator: PatchDiscriminator, opt: torch.optim.Optimizer, real: torch.Tensor, fake: torch.Tensor) -> float:
+def discriminator_step(discriminator: nn.Module, opt: torch.optim.Optimizer, real: torch.Tensor, fake: torch.Tensor) -> float:
     """One hinge-loss update of D on real images and (detached) generated ones; returns the loss.
 
     The D step of training and of a personalisation round: it comes before the G step, with its own zero_grad.
+    discriminator: a PatchDiscriminator, or the wrapper that averages its gradients over several processes.
     """
     loss = hinge_d_loss(discriminator(real), discriminator(fake.detach()))
     opt.zero_grad(set_to_none=True)

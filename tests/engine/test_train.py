@@ -78,6 +78,15 @@ def test_stopped_run_still_saves_a_loadable_model(tmp_path, rgb_image, style_ima
     assert isinstance(load_generator(tmp_path), Generator)
 
 
+def test_a_run_stopped_between_checkpoints_keeps_every_step_it_did(tmp_path, rgb_image, style_image, model_cfg, train_cfg):
+    from safetensors.torch import load_file
+
+    asked = iter([False, False, False, True])  # three steps, then a stop (a time limit, say)
+    cfg = replace(train_cfg, steps=5, checkpoint_every=100)
+    result = train(style_image, [rgb_image], tmp_path, model_cfg, train_cfg=cfg, should_stop=lambda: next(asked))
+    assert result.steps == 3 and int(load_file(str(tmp_path / RESUME_NAME))["step"]) == 3
+
+
 def test_train_needs_photos(tmp_path, style_image, model_cfg, train_cfg):
     with pytest.raises(ValueError, match="photo"):
         train(style_image, [], tmp_path, model_cfg, train_cfg=train_cfg)
