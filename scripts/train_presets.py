@@ -18,9 +18,11 @@ import argparse
 import csv
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +69,8 @@ MULTI_PRESETS = {
     "van_gogh_entrance_hall_saint_paul_hospital": "saint_paul_hall", "van_gogh_langlois_bridge": "langlois_bridge",
     "van_gogh_painter_on_his_way_to_work": "painter_on_his_way", "van_gogh_village_street_in_auvers": "village_street",
 }  # fmt: skip
-MULTI_DIR = REPO / "checkpoints" / "multistyle"
+MULTI_DIR = REPO / "checkpoints" / "multistyle"  # the run: resume state, runs.json, contact sheet (not in the wheel)
+SHIPPED_NETWORK = STYLES_DIR / "_network"  # the shipped weights the presets point at (a folder, not a preset)
 MULTI_ARGS = ["--size", "160", "--batch-crops", "2", "--lr", "1e-3", "--attention", "--checkpoint-every", "100", "--device", "auto"]
 # On a GPU (--gpu): larger crops and batches, the same run (it resumes the same state, on any machine).
 MULTI_GPU_ARGS = ["--size", "256", "--batch-crops", "8", "--lr", "1e-3", "--attention", "--checkpoint-every", "500", "--device", "cuda"]
@@ -107,8 +110,38 @@ def cmd_train_multi(steps: int, gpu: bool, minutes: float) -> None:
     for name in MULTI_PAINTINGS:
         command += ["--style", str((EXAMPLES / "styles" / f"{name}.png").relative_to(REPO))]
     command += ["--content-dir", str(TRAINING_PHOTOS.relative_to(REPO)), "--out", str(MULTI_DIR.relative_to(REPO))]
-    command += ["--steps", str(steps), "--minutes", str(minutes), *(MULTI_GPU_ARGS if gpu else MULTI_ARGS)]
+    arguments = MULTI_GPU_ARGS if gpu else MULTI_ARGS
+    command += ["--steps", str(steps), "--minutes", str(minutes), *arguments]
+    started, first = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), resume_step()
     subprocess.run(command, check=True, cwd=REPO)
+    record_run({"started": started, "steps": [first, resume_step()], "arguments": " ".join(arguments), "machine": machine(gpu)})
+
+
+def resume_step() -> int:
+    """The step the multi-style run's resume state is at (0 before it starts)."""
+    from safetensors import safe_open
+
+    path = MULTI_DIR / "resume.safetensors"
+    if not path.exists():
+        return 0
+    with safe_open(str(path), "pt") as f:
+        return int(f.get_tensor("step"))
+
+
+def machine(gpu: bool) -> str:
+    """What trained: the GPU's name, or the CPU's and how many threads torch used."""
+    import torch
+
+    if gpu:
+        return torch.cuda.get_device_name()
+    return f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+
+
+def record_run(run: dict) -> None:
+    """Append one run to checkpoints/multistyle/runs.json: what trained which steps, how; the presets' metadata cites it."""
+    path = MULTI_DIR / "runs.json"
+    runs = json.loads(path.read_text()) if path.exists() else []
+    atomic_write_json(path, [*runs, run])
 
 
 def multi_generator() -> tuple[Generator, dict]:
@@ -119,12 +152,14 @@ def multi_generator() -> tuple[Generator, dict]:
 
     from stylegan_app.config import ModelConfig
 
+    runs = MULTI_DIR / "runs.json"
+    runs = {"runs": json.loads(runs.read_text()) if runs.exists() else []}
     if (MULTI_DIR / "model.safetensors").exists() and not (MULTI_DIR / "resume.safetensors").exists():
-        return load_generator(MULTI_DIR), json.loads((MULTI_DIR / "metadata.json").read_text())
+        return load_generator(MULTI_DIR), {**json.loads((MULTI_DIR / "metadata.json").read_text()), **runs}
     state = load_file(str(MULTI_DIR / "resume.safetensors"))
     generator = Generator.from_config(replace(ModelConfig(), attention=True, n_styles=len(MULTI_PAINTINGS)))
     generator.load_state_dict({k[2:]: v for k, v in state.items() if k.startswith("g.")})
-    record = {"steps": int(state["step"]), "seconds": round(float(state["seconds"]), 1), "paintings": list(MULTI_PAINTINGS)}
+    record = {"steps": int(state["step"]), "seconds": round(float(state["seconds"]), 1), "paintings": list(MULTI_PAINTINGS), **runs}
     print(f"from the resume state at step {record['steps']}")
     return generator.eval(), record
 
@@ -153,9 +188,9 @@ def cmd_finish_multi(network_dir: Path, styles_dir: Path) -> None:
     generator, record = multi_generator()
     network_dir.mkdir(parents=True, exist_ok=True)
     save_generator(generator, network_dir)
-    shipped = {"shipped_by": "python scripts/train_presets.py finish-multi", "train_arguments": " ".join(MULTI_ARGS),
-               "content_photos": len(list(TRAINING_PHOTOS.glob("*.jpg")))}  # fmt: skip
-    atomic_write_json(network_dir / "metadata.json", {**shipped, **record})
+    shipped = {"shipped_by": "python scripts/train_presets.py finish-multi", "content_photos": len(list(TRAINING_PHOTOS.glob("*.jpg")))}
+    training = {**shipped, **record}
+    atomic_write_json(network_dir / "metadata.json", training)
     rows = manifest_rows(EXAMPLES / "MANIFEST.csv")
     photo = prepare_content(load_rgb(SAMPLE_PHOTO), 384, 1024)
     z = Proposal.prior(generator.z_dim).sample(SAMPLE_SEED, 8)
@@ -170,7 +205,7 @@ def cmd_finish_multi(network_dir: Path, styles_dir: Path) -> None:
             **painting_metadata(rows[style_file.name]),
             "network": os.path.relpath(network_dir, out),
             "code": code,
-            "training": f"one of {len(MULTI_PAINTINGS)} paintings of the multi-style network; see its metadata.json",
+            "training": {"joint": f"code {code} of one network trained on {len(MULTI_PAINTINGS)} paintings", **training},
         }
         atomic_write_json(out / "metadata.json", metadata)
         code_tensor = generator.style_codes[code : code + 1].detach()
@@ -208,7 +243,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1200)
     parser.add_argument("--gpu", action="store_true", help="train-multi: the GPU recipe (256 px crops, 8 a step)")
     parser.add_argument("--minutes", type=float, default=0, help="train-multi: stop after this many minutes, resumable")
-    parser.add_argument("--network-dir", type=Path, default=MULTI_DIR, help="finish-multi: where the network's weights go")
+    parser.add_argument("--network-dir", type=Path, default=SHIPPED_NETWORK, help="finish-multi: where the network's weights go")
     parser.add_argument("--styles-dir", type=Path, default=STYLES_DIR, help="finish-multi: where its presets go")
     args = parser.parse_args()
     if args.action == "train-multi":

@@ -18,7 +18,7 @@ from .crops import CropSampler
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side
 from .losses import gram, relative_content_loss, style_layer_losses
-from .lossnet import LossNetwork
+from .lossnet import LossNetwork, bf16_autocast
 from .progress import Progress
 from .sampling import seeded_z
 
@@ -44,7 +44,9 @@ def starting_blend(
     paints of the crops (B, 3, h, w) and the target Grams (per layer (1, C, C))."""
     distances = []
     for code in network.style_codes:
-        grams = [gram(f).mean(0, keepdim=True) for f in lossnet(network(crops, z, code[None]))]
+        with bf16_autocast(crops.device.type):
+            feats = lossnet(network(crops, z, code[None]))
+        grams = [gram(f.float()).mean(0, keepdim=True) for f in feats]
         distances.append(gram_distance(grams, target))
     distances = torch.tensor(distances)
     return torch.softmax(-(distances - distances.min()) / temperature, dim=0)
@@ -81,7 +83,9 @@ def fit_style_code(
     opt = torch.optim.Adam([code], lr=cfg.lr)
     for step in range(cfg.steps):
         out = network(fixed, z, code[None])
-        feats = lossnet(out)
+        with bf16_autocast(device):
+            feats = lossnet(out)
+        feats = type(feats)(*(f.float() for f in feats))
         style = (style_layer_losses([gram(f) for f in feats], target) / scale).sum(1)
         loss = (style + cfg.content_weight * relative_content_loss(getattr(feats, loss_cfg.content_layer), content)).mean()
         opt.zero_grad(set_to_none=True)

@@ -79,6 +79,24 @@ def test_attention_map_is_a_distribution(model_cfg):
     torch.testing.assert_close(generator.attention.last_map.sum(dim=1), torch.ones(2))
 
 
+def test_a_sharp_attention_map_holds_no_subnormal_weights_and_is_the_plain_softmax():
+    block = SelfAttention(16)
+    with torch.no_grad():
+        block.query.weight.mul_(60.0)  # logits spread over hundreds, as in a trained network
+        torch.nn.init.constant_(block.gain, 1.0)
+    x = torch.randn(1, 16, 12, 10, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        out = block(x)
+        q, k = block.query(x).flatten(2).transpose(1, 2), block.key(x).flatten(2)
+        plain = torch.softmax(q @ k / 2**0.5, dim=-1)  # / sqrt(C/8), C/8 = 2
+        expected = x + (block.value(x).flatten(2) @ plain.transpose(1, 2)).view_as(x)
+    tiny = torch.finfo(torch.float32).tiny
+    assert ((plain > 0) & (plain < tiny)).any()  # the plain softmax does produce subnormal weights here
+    guarded = block.weights(x)
+    assert not ((guarded > 0) & (guarded < tiny)).any()
+    torch.testing.assert_close(out, expected, atol=1e-5, rtol=1e-5)
+
+
 def test_attention_starts_as_identity():
     block = SelfAttention(16)
     x = torch.randn(2, 16, 4, 5, generator=torch.Generator().manual_seed(0))
