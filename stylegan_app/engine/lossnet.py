@@ -89,7 +89,8 @@ def bf16_is_fast(device: str) -> bool:
 
 
 def bf16_autocast(device: str, wanted: bool = True) -> torch.autocast:
-    """Autocast context for running the loss network: bfloat16 when wanted and native on the device, else float32."""
+    """Autocast context for the loss network and for rendering candidates: bfloat16 when wanted and native on the device,
+    else float32."""
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=wanted and bf16_is_fast(device))
 
 
