@@ -1,7 +1,5 @@
-"""Train the bundled preset styles with the project's own `train` command and package them.
+"""Train the bundled presets' multi-style network with the project's own `train` command and ship it as presets.
 
-    python scripts/train_presets.py train NAME [--steps N]   # runs `python -m stylegan_app train` (resumable)
-    python scripts/train_presets.py finish NAME              # style image, metadata.json, samples.jpg
     python scripts/train_presets.py train-multi [--steps N] [--gpu] [--minutes M]  # one multi-style generator on
                                                              # MULTI_PAINTINGS (resumable; stops after M minutes)
     python scripts/train_presets.py sheet-multi              # its contact sheet so far: every painting's code, 2 photos
@@ -38,14 +36,6 @@ EXAMPLES = REPO / "examples"
 TRAINING_PHOTOS = EXAMPLES / "training_photos"  # the examples/photos ones are held out
 SAMPLE_PHOTO = EXAMPLES / "photos" / "mont_saint_michel.jpg"
 SAMPLE_SEED = 0
-PRESETS = {
-    "great_wave": "hokusai_great_wave.png",
-    "cafe_terrace": "van_gogh_cafe_terrace_at_night.png",
-    "church_at_auvers": "van_gogh_church_at_auvers.png",
-    "moulin_de_la_galette": "renoir_bal_du_moulin_de_la_galette.png",
-    "durer_lion": "durer_lion.png",
-    "night_cafe": "van_gogh_night_cafe.png",
-}
 # The multi-style generator's paintings, one style code each, in this order. Held out, as hidden targets for the
 # benchmarks: van_gogh_the_harvest, hokusai_poppies, arcimboldo_the_librarian, cassatt_summertime,
 # hiroshige_horse_mackerel_and_prawn, bellini_pala_di_pesaro; michelangelo_pieta is a photo of a sculpture.
@@ -74,7 +64,6 @@ SHIPPED_NETWORK = STYLES_DIR / "_network"  # the shipped weights the presets poi
 MULTI_ARGS = ["--size", "160", "--batch-crops", "2", "--lr", "1e-3", "--attention", "--checkpoint-every", "100", "--device", "auto"]
 # On a GPU (--gpu): larger crops and batches, the same run (it resumes the same state, on any machine).
 MULTI_GPU_ARGS = ["--size", "256", "--batch-crops", "8", "--lr", "1e-3", "--attention", "--checkpoint-every", "500", "--device", "cuda"]
-TRAIN_ARGS = ["--size", "128", "--batch-crops", "2", "--checkpoint-every", "100", "--device", "auto"]
 
 
 def manifest_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -93,15 +82,6 @@ def painting_metadata(row: dict[str, str]) -> dict[str, str]:
         "style_image_sha256": row["sha256"],
         "weights_licence": "MIT (trained by this project)",
     }
-
-
-def cmd_train(name: str, steps: int) -> None:
-    style = EXAMPLES / "styles" / PRESETS[name]
-    out = STYLES_DIR / name
-    command = [sys.executable, "-m", "stylegan_app", "train", "--style", str(style.relative_to(REPO))]
-    command += ["--content-dir", str(TRAINING_PHOTOS.relative_to(REPO))]
-    command += ["--out", str(out.relative_to(REPO)), "--steps", str(steps), *TRAIN_ARGS]
-    subprocess.run(command, check=True, cwd=REPO)
 
 
 def cmd_train_multi(steps: int, gpu: bool, minutes: float) -> None:
@@ -215,32 +195,10 @@ def cmd_finish_multi(network_dir: Path, styles_dir: Path) -> None:
     print(f"wrote {network_dir} and {len(MULTI_PAINTINGS)} presets in {styles_dir}")
 
 
-def cmd_finish(name: str) -> None:
-    out = STYLES_DIR / name
-    style_file = EXAMPLES / "styles" / PRESETS[name]
-    shutil.copyfile(style_file, out / "style.png")
-    row = manifest_rows(EXAMPLES / "MANIFEST.csv")[style_file.name]
-    trained = json.loads((out / "metadata.json").read_text())
-    metadata = {
-        **painting_metadata(row),
-        "training": trained if "command" in trained else trained.get("training", trained),
-    }
-    (out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    generator = load_generator(out)
-    photo = prepare_content(load_rgb(SAMPLE_PHOTO), 384, 1024)
-    z = Proposal.prior(generator.z_dim).sample(SAMPLE_SEED, 8)
-    images = [photo, *generate(generator, photo, z)]
-    labels = ["photo", *(f"z #{i}" for i in range(8))]
-    contact_sheet(images, columns=3, tile=320, labels=labels).convert("RGB").save(out / "samples.jpg", quality=88)
-    (out / "resume.safetensors").unlink(missing_ok=True)
-    print(f"finished {out}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("train", "finish", "train-multi", "sheet-multi", "finish-multi"))
-    parser.add_argument("name", nargs="?", choices=sorted(PRESETS))
-    parser.add_argument("--steps", type=int, default=1200)
+    parser.add_argument("action", choices=("train-multi", "sheet-multi", "finish-multi"))
+    parser.add_argument("--steps", type=int, default=40000, help="train-multi: the run's length (its LR decays over the last 30%%)")
     parser.add_argument("--gpu", action="store_true", help="train-multi: the GPU recipe (256 px crops, 8 a step)")
     parser.add_argument("--minutes", type=float, default=0, help="train-multi: stop after this many minutes, resumable")
     parser.add_argument("--network-dir", type=Path, default=SHIPPED_NETWORK, help="finish-multi: where the network's weights go")
@@ -250,14 +208,8 @@ def main() -> None:
         cmd_train_multi(args.steps, args.gpu, args.minutes)
     elif args.action == "sheet-multi":
         cmd_sheet_multi()
-    elif args.action == "finish-multi":
-        cmd_finish_multi(args.network_dir.resolve(), args.styles_dir.resolve())
-    elif args.name is None:
-        parser.error(f"{args.action} needs a preset name")
-    elif args.action == "train":
-        cmd_train(args.name, args.steps)
     else:
-        cmd_finish(args.name)
+        cmd_finish_multi(args.network_dir.resolve(), args.styles_dir.resolve())
 
 
 if __name__ == "__main__":
