@@ -9,12 +9,10 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from stylegan_app.config import LossConfig
+from stylegan_app.config import LossConfig, TrainConfig
 from stylegan_app.engine.images import pil_to_tensor, resize_long_side, tensor_to_pil
 from stylegan_app.engine.losses import gram, relative_content_loss, style_layer_losses, total_variation
 from stylegan_app.engine.lossnet import LossNetwork
-
-STYLE_SIDE = 320  # the painting's long side, as in training (TrainConfig.style_size)
 
 
 def gatys(photo: Image.Image, painting: Image.Image, lossnet: LossNetwork, size: int = 256, steps: int = 250,
@@ -22,7 +20,7 @@ def gatys(photo: Image.Image, painting: Image.Image, lossnet: LossNetwork, size:
     """The photo at `size` long side, its pixels optimised toward the painting's Grams for `steps` Adam steps."""
     content = pil_to_tensor(resize_long_side(photo, size))
     with torch.no_grad():
-        targets = [gram(f) for f in lossnet(pil_to_tensor(resize_long_side(painting, STYLE_SIDE)))]
+        targets = [gram(f) for f in lossnet(pil_to_tensor(resize_long_side(painting, TrainConfig.style_size)))]
         feats = lossnet(content)
         content_target = getattr(feats, cfg.content_layer)
         scale = style_layer_losses([gram(f) for f in feats], targets)[0].clamp_min(1e-12)  # (L,) starting errors
