@@ -61,9 +61,10 @@ MULTI_PRESETS = {
 }  # fmt: skip
 MULTI_DIR = REPO / "checkpoints" / "multistyle"  # the run: resume state, runs.json, contact sheet (not in the wheel)
 SHIPPED_NETWORK = STYLES_DIR / "_network"  # the shipped weights the presets point at (a folder, not a preset)
-MULTI_ARGS = ["--size", "160", "--batch-crops", "2", "--lr", "1e-3", "--attention", "--checkpoint-every", "100", "--device", "auto"]
+RECIPE = ["--lr", "1e-3", "--content-weight", "0.4", "--attention"]  # the same on every machine
+MULTI_ARGS = ["--size", "160", "--batch-crops", "2", *RECIPE, "--checkpoint-every", "100", "--device", "auto"]
 # On a GPU (--gpu): larger crops and batches, the same run (it resumes the same state, on any machine).
-MULTI_GPU_ARGS = ["--size", "256", "--batch-crops", "8", "--lr", "1e-3", "--attention", "--checkpoint-every", "500", "--device", "cuda"]
+MULTI_GPU_ARGS = ["--size", "256", "--batch-crops", "8", *RECIPE, "--checkpoint-every", "500", "--device", "cuda"]
 
 
 def manifest_rows(path: Path) -> dict[str, dict[str, str]]:

@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from stylegan_app.config import Limits, ModelConfig, Settings, TrainConfig, resolve_device
+from stylegan_app.config import Limits, LossConfig, ModelConfig, Settings, TrainConfig, resolve_device
 
 LIMITS = Limits()
 
@@ -75,7 +75,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     names = [Path(path).stem for path in args.style]
     deadline = time.monotonic() + 60.0 * args.minutes if args.minutes else None
     should_stop = (lambda: time.monotonic() > deadline) if deadline else None
-    result = train(styles if len(styles) > 1 else styles[0], photos, Path(args.out), model_cfg, train_cfg=cfg, device=device,
+    loss_cfg = replace(LossConfig(), content_weight=args.content_weight)
+    result = train(styles if len(styles) > 1 else styles[0], photos, Path(args.out), model_cfg, loss_cfg, cfg, device=device,
                    progress=progress, should_stop=should_stop, command=command, painting_names=names, processes=processes)  # fmt: skip
     bar.close()
     if processes.is_main:
@@ -111,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--steps", type=int, default=TrainConfig.steps)
     train.add_argument("--size", type=int, default=TrainConfig.crop, help="training crop size in pixels")
     train.add_argument("--lr", type=float, default=TrainConfig.lr, help="the generator's Adam learning rate")
+    train.add_argument(
+        "--content-weight",
+        type=float,
+        default=LossConfig.content_weight,
+        help="weight of the content loss against the style loss (lower: more abstract)",
+    )
     train.add_argument("--batch-crops", type=int, default=0, help="content crops per step (each seen with 2 z's)")
     train.add_argument("--checkpoint-every", type=int, default=TrainConfig.checkpoint_every)
     train.add_argument("--seed", type=int, default=0)
