@@ -154,6 +154,12 @@ class PersonalizeConfig:
     anchor_weight: float = 0.1  # L2 pull toward the round's starting weights
     proposal_rate: float = 0.7
     prior_fraction: float = 0.25  # share of candidates still drawn from the prior
+    # The taste (engine/taste.py), where the session's model is a multi-style network: a share of every batch explores
+    # toward other paintings, and a round moves the mix from the shown toward the picked before any gradient step.
+    explore_fraction: float = 0.5
+    explore_step: float = 0.4  # an explorer is moved between half this and this share of the way toward its painting
+    taste_beta: float = 2.0  # > 1 keeps moving past the picked mixes, as beta does for the Gram step
+    taste_max_step: float = 0.6  # L1 norm of one round's move of the mix
     bf16_lossnet: bool = True
     seed: int = 0
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from stylegan_app.engine.output_controls import finish
 from stylegan_app.engine.sampling import Proposal, generate_fitting_memory, prepare_content
+from stylegan_app.engine.taste import Taste, explore
 
 from . import store
 from .checks import check_candidate_ids, check_count, check_ratings, check_seed, check_size, check_strength
@@ -40,14 +41,19 @@ class CandidateMethods(ServiceState):
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
         photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
-        z = Proposal(**version.proposal).sample(seed, n, self.personalize_cfg.prior_fraction)
-        painted = generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size)
+        cfg = self.personalize_cfg
+        z = Proposal(**version.proposal).sample(seed, n, cfg.prior_fraction)
+        taste = None if version.taste is None else Taste.from_json(version.taste)
+        mixes = None if taste is None else explore(taste, n, seed, cfg.explore_fraction, cfg.explore_step).tolist()
+        codes = None if mixes is None else self._candidate_codes(version, mixes)
+        painted = generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size, codes)
         images = [finish(image, photo, strength, bool(keep_colours)) for image in painted]
         batch_id = store.new_id()
         with self.db.begin() as db:
             rows = [
                 store.Candidate(session_id=session_id, version_id=version.id, round=version.round, batch_id=batch_id, seed=seed,
-                                position=position, z=z_row, size=max(image.size), image_sha=self.images.put(db, image))
+                                position=position, z=z_row, mix=None if mixes is None else mixes[position], size=max(image.size),
+                                image_sha=self.images.put(db, image))
                 for position, (image, z_row) in enumerate(zip(images, z.tolist(), strict=True))
             ]  # fmt: skip
             db.add_all(rows)
@@ -87,7 +93,8 @@ class CandidateMethods(ServiceState):
             version = store.current_version(db, session_id) if current_model else db.get(store.ModelVersion, row.version_id)
         photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
         z = torch.tensor([row.z], dtype=torch.float32)
-        return generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size)[0]
+        codes = self._candidate_codes(version, [row.mix])
+        return generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size, codes)[0]
 
     def pick(self, session_id: str, candidate_ids: Sequence[str], ratings: Mapping[str, int] | None = None) -> None:
         """Record picks (a rating 1-5 each, 1 when not given); picking again updates the rating. All or nothing."""

@@ -50,5 +50,5 @@ class HistoryMethods(CandidateMethods):
             style_layers=style_layers_before_after(current.losses),
             layer_changes=layer_changes(self._generator(parent), generator) if parent is not None else [],
             palettes=palettes,
-            attention=attention_overlay(generator, photo, Proposal(**current.proposal).sample(0, 1, 0.0), self.device),
+            attention=attention_overlay(self._painter(current), photo, Proposal(**current.proposal).sample(0, 1, 0.0), self.device),
         )

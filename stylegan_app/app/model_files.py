@@ -14,6 +14,7 @@ from stylegan_app.engine.presets import check_mix, get_preset, parse_mix
 
 PRESET_PREFIX = "preset:"  # a version path that names a bundled preset instead of a folder under the data dir
 MIX_PREFIX = "mix:"  # a version path that names a mix of presets of one network, e.g. mix:great_wave=0.7,night_cafe=0.3
+NETWORK_PREFIX = "network:"  # the multi-style network a preset is a code of, e.g. network:great_wave; the version's taste says the code
 GENERATOR_CACHE = 8
 
 
@@ -29,12 +30,15 @@ class ModelFiles:
         """The folder whose weights a version path paints with (a preset's network for presets and mixes)."""
         if path.startswith(PRESET_PREFIX):
             return get_preset(path[len(PRESET_PREFIX) :], self.styles_dir).weights_folder
+        if path.startswith(NETWORK_PREFIX):
+            return get_preset(path[len(NETWORK_PREFIX) :], self.styles_dir).weights_folder
         if path.startswith(MIX_PREFIX):
             return weights_folder_of(check_mix(parse_mix(path[len(MIX_PREFIX) :]), self.styles_dir), self.styles_dir)
         return self.data_dir / path
 
     def _read(self, path: str) -> Generator:
-        """A version's generator from disk: a preset or mix (its code baked in), or a folder of the data dir."""
+        """A version's generator from disk: a preset or mix (its code baked in), or a folder of the data dir (a preset's
+        network and a session's own multi-style versions as they are: their taste says the code)."""
         if path.startswith(PRESET_PREFIX):
             return load_preset(path[len(PRESET_PREFIX) :], self.styles_dir, self.device)
         if path.startswith(MIX_PREFIX):

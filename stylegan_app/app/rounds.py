@@ -9,11 +9,12 @@ from dataclasses import replace
 import torch
 from PIL import Image
 
-from stylegan_app.config import ROUND_PHOTOS_DIR
+from stylegan_app.config import ROUND_PHOTOS_DIR, PersonalizeConfig
 from stylegan_app.engine.images import load_rgb
 from stylegan_app.engine.personalize import RoundInputs, personalize_round
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal
+from stylegan_app.engine.taste import Taste, move_taste
 
 from . import store
 from .checks import check_steps
@@ -50,13 +51,17 @@ class RoundMethods(ServiceState):
                 ratings = store.picks_of(db, [c.id for c in shown])
             if not ratings:
                 raise ValueError("Pick at least one candidate of this round before learning your taste.")
+            rated = torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32)
+            taste, codes, code = self._moved_taste(version, shown, rated, cfg)
             inputs = RoundInputs(
                 photo=self.images.load(session.content_sha),
                 style=self._style_image(session),
                 z=torch.tensor([c.z for c in shown], dtype=torch.float32),
-                ratings=torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32),
+                ratings=rated,
                 proposal=Proposal(**version.proposal),
                 extra_photos=list(round_photos()[: cfg.extra_photos]),
+                codes=codes,
+                code=code,
             )
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
             result = personalize_round(
@@ -70,10 +75,23 @@ class RoundMethods(ServiceState):
             with self.db.begin() as db:
                 db.add(store.ModelVersion(session_id=session_id, round=new_round, parent_id=version.id, path=relative, sha256=sha,
                                           proposal=proposal_json(result.proposal), losses=result.losses, steps=cfg.steps,
-                                          seconds=round(result.seconds, 3)))  # fmt: skip
+                                          seconds=round(result.seconds, 3), taste=None if taste is None else taste.to_json()))  # fmt: skip
             return PersonalizeReport(new_round, result.seconds, result.losses)
         finally:
             lock.release()
+
+    def _moved_taste(
+        self, version: store.ModelVersion, shown: list[store.Candidate], ratings: torch.Tensor, cfg: PersonalizeConfig
+    ) -> tuple[Taste | None, torch.Tensor | None, torch.Tensor | None]:
+        """The round's instant part where the model is multi-style: (the taste moved toward the picks, the shown
+        candidates' codes (N, style_dim), the moved taste's code); all None for a single-style model."""
+        if version.taste is None:
+            return None, None, None
+        taste = Taste.from_json(version.taste)
+        mixes = torch.tensor([list(taste.mix) if c.mix is None else c.mix for c in shown])
+        moved = move_taste(taste, mixes, ratings, cfg.taste_beta, cfg.taste_max_step)
+        network_codes = self._generator(version).style_codes
+        return moved, taste.codes(mixes, network_codes), moved.code(network_codes)
 
     def stop(self, session_id: str) -> None:
         """Ask a running round of this session to stop; the previous model version stays current."""

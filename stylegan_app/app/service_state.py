@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import torch
 from PIL import Image
 
 from stylegan_app.config import CodeFitConfig, PersonalizeConfig, Settings, TrainConfig, resolve_device
@@ -12,6 +13,7 @@ from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
 from stylegan_app.engine.new_style import ADAPT_CONFIG
 from stylegan_app.engine.presets import get_preset
+from stylegan_app.engine.taste import Taste
 
 from . import store
 from .image_files import ImageFiles
@@ -58,8 +60,24 @@ class ServiceState:
             return self._session_locks[session_id], self._stop_flags[session_id]
 
     def _generator(self, version: store.ModelVersion) -> Generator:
-        """The version's generator (read-only, cached, checked against its sha256)."""
+        """The version's generator (read-only, cached, checked against its sha256); multi-style where it has a taste."""
         return self.models.load(version.path, version.sha256, version.round)
+
+    def _painter(self, version: store.ModelVersion) -> Generator:
+        """A single-style generator that paints the version's taste (the version's own where it has none): for exports,
+        sample sheets and the attention view."""
+        generator = self._generator(version)
+        if version.taste is None:
+            return generator
+        return generator.with_code(Taste.from_json(version.taste).code(generator.style_codes)).eval().requires_grad_(False)
+
+    def _candidate_codes(self, version: store.ModelVersion, mixes: list[list[float] | None]) -> torch.Tensor | None:
+        """(N, style_dim) codes of candidates with these mixes in the version's taste; None where it has none."""
+        if version.taste is None:
+            return None
+        taste = Taste.from_json(version.taste)
+        mixes_tensor = torch.tensor([list(taste.mix) if mix is None else mix for mix in mixes])
+        return taste.codes(mixes_tensor, self._generator(version).style_codes)
 
     def _style_image(self, session: store.StyleSession) -> Image.Image:
         if session.style_sha is not None:

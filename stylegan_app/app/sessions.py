@@ -8,14 +8,15 @@ from PIL import Image
 
 from stylegan_app.engine.checkpoint import WEIGHTS_NAME
 from stylegan_app.engine.images import decode_image
-from stylegan_app.engine.new_style import new_style_generator
-from stylegan_app.engine.presets import check_mix, get_preset, list_presets, mix_text
+from stylegan_app.engine.new_style import adapt_to_style, network_preset, new_style_taste
+from stylegan_app.engine.presets import check_mix, get_preset, list_presets, mix_presets, mix_text
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.sampling import Proposal
+from stylegan_app.engine.taste import Taste
 
 from . import hub, store
 from .checks import check_user_name
-from .model_files import MIX_PREFIX, PRESET_PREFIX, file_sha256
+from .model_files import MIX_PREFIX, NETWORK_PREFIX, PRESET_PREFIX, file_sha256
 from .rounds import proposal_json
 from .service_state import ServiceState
 
@@ -41,18 +42,41 @@ class SessionMethods(ServiceState):
         session_id = store.new_id()
         if isinstance(style, str | Mapping):
             if isinstance(style, str):
-                preset = get_preset(style, self.settings.styles_dir)
-                path, dominant = PRESET_PREFIX + preset.name, preset.name
+                mix = {get_preset(style, self.settings.styles_dir).name: 1.0}
+                lineage = PRESET_PREFIX + style
             else:
                 mix = check_mix(dict(style), self.settings.styles_dir)
-                path, dominant = MIX_PREFIX + mix_text(mix), max(mix, key=mix.get)  # the card and rounds read its painting
-            sha = file_sha256(self.models.folder(path) / WEIGHTS_NAME)
+                lineage = MIX_PREFIX + mix_text(mix)
+            path, sha, taste = self._preset_start(mix)
             z_dim = self.models.load(path, sha, 0).z_dim  # cached for the session's first batch
-            return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=dominant, lineage=[path])
+            dominant = max(mix, key=mix.get)  # the card and rounds read its painting
+            return self._new_session(session_id, photo, user_name, path, sha, z_dim, preset=dominant, lineage=[lineage], taste=taste)
         style_image = decode_image(style, self.limits.images)
-        generator = new_style_generator(style_image, self.device, self.settings, progress, self.adapt_cfg, self.code_cfg)
-        path, sha = self.models.save(generator, session_id, 0)
-        return self._new_session(session_id, photo, user_name, path, sha, generator.z_dim, style_image=style_image)
+        preset = network_preset(self.settings)
+        if preset is None:  # single-style presets: the nearest one fine-tuned toward the painting
+            generator = adapt_to_style(style_image, self.device, self.settings, progress, self.adapt_cfg)
+            path, sha = self.models.save(generator, session_id, 0)
+            return self._new_session(session_id, photo, user_name, path, sha, generator.z_dim, style_image=style_image)
+        path = NETWORK_PREFIX + preset.name  # a code fitted in the presets' network: a taste like any other
+        sha = file_sha256(self.models.folder(path) / WEIGHTS_NAME)
+        network = self.models.load(path, sha, 0)
+        taste = new_style_taste(network, style_image, self.device, progress, self.code_cfg)
+        return self._new_session(session_id, photo, user_name, path, sha, network.z_dim, style_image=style_image, taste=taste)
+
+    def _preset_start(self, mix: dict[str, float]) -> tuple[str, str, Taste | None]:
+        """Round 0 on presets (one, or a checked mix), as (version path, sha256 of its weights, taste): the network they
+        are codes of, with the mix as its taste, or a single-style preset's own weights with no taste."""
+        presets = mix_presets(mix, self.settings.styles_dir)
+        prefix = PRESET_PREFIX if presets[0].code_index is None else NETWORK_PREFIX
+        path = prefix + presets[0].name
+        sha = file_sha256(self.models.folder(path) / WEIGHTS_NAME)
+        if prefix == PRESET_PREFIX:
+            return path, sha, None
+        codes = self.models.load(path, sha, 0).style_codes
+        weights = [0.0] * codes.shape[0]
+        for preset, weight in zip(presets, mix.values(), strict=True):
+            weights[preset.code_index] = weight
+        return path, sha, Taste.of_mix(weights, codes.shape[1])
 
     def start_session_from_hub(
         self, content: Image.Image | bytes | str, repo_id: str, revision: str | None = None, user: str | None = None
@@ -71,7 +95,7 @@ class SessionMethods(ServiceState):
 
     def _new_session(self, session_id: str, photo: Image.Image, user_name: str | None, path: str, sha: str, z_dim: int,
                      preset: str | None = None, style_image: Image.Image | None = None, base_model: str | None = None,
-                     lineage: list[str] | None = None) -> str:  # fmt: skip
+                     lineage: list[str] | None = None, taste: Taste | None = None) -> str:  # fmt: skip
         """One transaction: the user, the images, the session and its round-0 model version."""
         with self.db.begin() as db:
             user_row = store.user_named(db, user_name)
@@ -81,7 +105,8 @@ class SessionMethods(ServiceState):
                                       style_sha=style_sha, base_model=base_model, lineage=lineage or []))  # fmt: skip
             db.flush()
             proposal = proposal_json(Proposal.prior(z_dim))
-            db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal, losses=[]))
+            db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal, losses=[],
+                                      taste=None if taste is None else taste.to_json()))  # fmt: skip
         return session_id
 
     def session_round(self, session_id: str) -> int:

@@ -66,7 +66,7 @@ class SharingMethods(ServiceState):
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
             n_picks = store.session_pick_count(db, session_id)
-        generator = self._generator(version)
+        generator = self._painter(version)  # the taste baked in: a single-style model anyone can load
         info = card_info(session, version.round, n_picks, self.personalize_cfg, self.settings)
         return hub.export_folder(generator, Path(out_dir), info, sample_sheet(generator, self.device), self._style_image(session))
 

@@ -70,6 +70,7 @@ class ModelVersion(Base):
     path: Mapped[str] = mapped_column(String(500))  # folder with config.json + model.safetensors, relative to the data dir or the repo
     sha256: Mapped[str] = mapped_column(String(64))  # of model.safetensors
     proposal: Mapped[dict] = mapped_column(JSON)  # {"mean": [...], "std": [...]}: where this round draws z from
+    taste: Mapped[dict | None] = mapped_column(JSON)  # {"mix": [...], "offset": [...]} (engine/taste.py); None: single-style
     losses: Mapped[list] = mapped_column(JSON, default=list)  # per fine-tune step, as dicts
     steps: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
@@ -90,6 +91,7 @@ class Candidate(Base):
     seed: Mapped[int] = mapped_column(Integer)  # of the batch; position picks the row of its z draw
     position: Mapped[int] = mapped_column(Integer)
     z: Mapped[list] = mapped_column(JSON)
+    mix: Mapped[list | None] = mapped_column(JSON)  # its painting mix where the model is multi-style (the version's offset added)
     size: Mapped[int] = mapped_column(Integer)  # long side of the rendered image
     image_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

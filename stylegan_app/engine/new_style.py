@@ -17,6 +17,7 @@ from .preset_models import load_preset
 from .presets import Preset, list_presets
 from .progress import Progress
 from .style_code import fit_style_code, gram_distance, painting_grams
+from .taste import Taste
 from .train import StyleTrainer
 
 ADAPT_CONFIG = replace(TrainConfig(), steps=80, crop=96, batch_crops=2, lr=1.5e-3, checkpoint_every=10**9)
@@ -30,6 +31,21 @@ def nearest_preset(lossnet: LossNetwork, image: Image.Image, presets: list[Prese
     return min(presets, key=lambda preset: gram_distance(painting_grams(lossnet, preset.style_image()), target))
 
 
+def network_preset(settings: Settings) -> Preset | None:
+    """The first preset that is a code of a multi-style network (sessions on a new painting use that network), or None."""
+    return next((p for p in list_presets(settings.styles_dir) if p.code_index is not None), None)
+
+
+def new_style_taste(
+    network: Generator, style: Image.Image, device: str, progress: Progress | None = None, code_cfg: CodeFitConfig = CodeFitConfig()
+) -> Taste:
+    """A painting the multi-style network never saw, as a taste: the blend of codes its fitted code started from, plus
+    the rest of that code as the offset (seconds, the network frozen)."""
+    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS_DIR.glob("*.jpg"))]
+    code, blend = fit_style_code(network, style, photos, shared_lossnet(device), code_cfg, device=device, progress=progress)
+    return Taste.of_code(code, blend, network.style_codes)
+
+
 def new_style_generator(
     style: Image.Image,
     device: str,
@@ -39,14 +55,13 @@ def new_style_generator(
     code_cfg: CodeFitConfig = CodeFitConfig(),
 ) -> Generator:
     """A single-style generator for a painting no preset is: the multi-style network the presets are codes of, with a
-    code fitted to the painting (seconds), or, where the presets are single-style networks, adapt_to_style."""
-    networks = [p.weights_folder for p in list_presets(settings.styles_dir) if p.code_index is not None]
-    if not networks:
+    code fitted to the painting baked in (seconds), or, where the presets are single-style networks, adapt_to_style."""
+    preset = network_preset(settings)
+    if preset is None:
         return adapt_to_style(style, device, settings, progress, adapt_cfg)
-    network = load_generator(networks[0], device)
-    photos = [load_rgb(p) for p in sorted(EXAMPLE_PHOTOS_DIR.glob("*.jpg"))]
-    code = fit_style_code(network, style, photos, shared_lossnet(device), code_cfg, device=device, progress=progress)
-    return network.with_code(code).eval()
+    network = load_generator(preset.weights_folder, device)
+    taste = new_style_taste(network, style, device, progress, code_cfg)
+    return network.with_code(taste.code(network.style_codes)).eval()
 
 
 def adapt_to_style(

@@ -1,5 +1,9 @@
 """One personalisation round: move the proposal toward the picked z's, then fine-tune a copy of G toward the picks.
 
+Where G is a multi-style network, the caller has already moved the session's taste (engine/taste.py) toward the picks:
+the shown candidates are painted with their own codes, the fine-tune with the moved taste's code, and the Gram step
+below starts from what the moved taste paints, so the fine-tune adds only what the code move did not reach.
+
 The fine-tune target of every (crop, z) pair is what the round's starting generator G_r paints for it,
 moved by one taste step shared by all pairs:
 
@@ -48,6 +52,10 @@ class RoundInputs:
     ratings: torch.Tensor  # (N,): 0 = shown, not picked; 1-5 = picked with that rating
     proposal: Proposal  # the round's proposal, before the update
     extra_photos: list[Image.Image] = field(default_factory=list)  # bundled photos against overfitting one image
+    # A multi-style generator paints with codes: each shown candidate's (N, style_dim), and the code the round's
+    # fine-tune paints with (style_dim,), the taste already moved toward the picks (engine/taste.py). None: single-style.
+    codes: torch.Tensor | None = None
+    code: torch.Tensor | None = None
 
 
 @dataclass(frozen=True)
@@ -80,13 +88,24 @@ def grams_of(lossnet: LossNetwork, images: torch.Tensor) -> list[torch.Tensor]:
 
 
 def taste_step(
-    shown: list[torch.Tensor], picked: list[torch.Tensor], ratings: torch.Tensor, style: list[torch.Tensor], cfg: PersonalizeConfig
+    shown: list[torch.Tensor],
+    picked: list[torch.Tensor],
+    ratings: torch.Tensor,
+    style: list[torch.Tensor],
+    cfg: PersonalizeConfig,
+    start: list[torch.Tensor] | None = None,
 ) -> list[torch.Tensor]:
-    """Per layer (1, C, C): the Gram step from the shown candidates toward the rating-weighted picks and the style."""
+    """Per layer (1, C, C): the Gram step from where the fine-tune starts toward the contrast target of the shown
+    candidates, the rating-weighted picks and the style.
+
+    start: per layer (M, C, C), what the round's generator paints before the fine-tune when that is not what was shown
+    (the taste already moved); None: the shown candidates themselves.
+    """
     steps = []
-    for shown_l, picked_l, style_l in zip(shown, picked, style, strict=True):
+    for layer, (shown_l, picked_l, style_l) in enumerate(zip(shown, picked, style, strict=True)):
         liked = user_weighted_target(style_l, picked_l, ratings, cfg.style_lambda)
-        steps.append(contrast_target(shown_l, liked, cfg.beta, cfg.max_step) - shown_l.mean(0, keepdim=True))
+        base = shown_l if start is None else start[layer]
+        steps.append(contrast_target(shown_l, liked, cfg.beta, cfg.max_step) - base.mean(0, keepdim=True))
     return steps
 
 
@@ -103,6 +122,9 @@ class RoundTrainer:
         self.lossnet = lossnet.to(device)
         self.start = start.to(device).eval()
         self.generator = copy.deepcopy(self.start).train().requires_grad_(True)  # the user's copy; start stays as it is
+        if self.generator.style_codes is not None:
+            self.generator.style_codes.requires_grad_(False)  # the codes are the taste's coordinates: they stay put
+        self.code = None if inputs.code is None else inputs.code.to(device)[None]  # (1, style_dim)
         self.anchor = [p.detach().clone() for p in self.start.parameters()]
         self.discriminator = PatchDiscriminator().to(device)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
@@ -111,11 +133,12 @@ class RoundTrainer:
         picked = inputs.ratings > 0
         self.proposal = inputs.proposal.update(inputs.z[picked], inputs.ratings[picked].float(), rate=cfg.proposal_rate)
         photo = pil_to_tensor(resize_long_side(inputs.photo, cfg.size)).to(device)
-        shown_images = render(self.start, photo, inputs.z.to(device))
+        shown_images = render(self.start, photo, inputs.z.to(device), None if inputs.codes is None else inputs.codes.to(device))
         shown = grams_of(lossnet, shown_images)
         style = grams_of(lossnet, pil_to_tensor(resize_long_side(inputs.style, TrainConfig().style_size)).to(device))
         ratings = inputs.ratings[picked].float().to(device)
-        self.step_grams = taste_step(shown, [g[picked.to(device)] for g in shown], ratings, style, cfg)
+        moved = None if self.code is None else grams_of(lossnet, render(self.start, photo, inputs.z.to(device), self.code))
+        self.step_grams = taste_step(shown, [g[picked.to(device)] for g in shown], ratings, style, cfg, start=moved)
         self.picked_images = shown_images[picked.to(device)]  # real examples for the discriminator
 
         crops = self._fixed_crops(photo, [pil_to_tensor(resize_long_side(p, cfg.size)) for p in inputs.extra_photos])
@@ -123,7 +146,7 @@ class RoundTrainer:
         self.crops = crops.to(device)
         self.z = self.proposal.sample(cfg.seed, 2 * n, cfg.prior_fraction).to(device)  # pair i and i + n share crop i
         with torch.no_grad():
-            base = render(self.start, self.crops.repeat(2, 1, 1, 1), self.z)
+            base = render(self.start, self.crops.repeat(2, 1, 1, 1), self.z, self.code)
             feats = [self.lossnet(image[None]) for image in base]
             self.content_feats = torch.cat([f.relu2_2 for f in feats])  # what G_r paints keeps the photo
             base_grams = [torch.cat([gram(f[layer]) for f in feats]) for layer in range(len(STYLE_LAYERS))]
@@ -147,7 +170,7 @@ class RoundTrainer:
         pairs = torch.cat([idx, idx + n]).to(self.device)
         content = self.crops[idx].repeat(2, 1, 1, 1)
         z = self.z[pairs]
-        out = self.generator(content, z)
+        out = self.generator(content, z, self.code)
         losses: dict[str, float] = {"step": float(self.step_index + 1)}
 
         if cfg.adv_weight > 0:

@@ -61,8 +61,9 @@ def fit_style_code(
     loss_cfg: LossConfig = LossConfig(),
     device: str = "cpu",
     progress: Progress | None = None,
-) -> torch.Tensor:
-    """(style_dim,): a code that makes the frozen network paint like `painting`, from crops of the photos."""
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A code (style_dim,) that makes the frozen network paint like `painting`, from crops of the photos, and the blend of
+    the network's codes (n_styles,) it started from (engine/taste.py keeps both)."""
     if network.style_codes is None:
         raise ValueError("Only a multi-style network has style codes to fit.")
     if not photos:
@@ -93,4 +94,4 @@ def fit_style_code(
         opt.step()
         if progress is not None:
             progress((step + 1) / cfg.steps, f"fitting a style code for your painting: step {step + 1}/{cfg.steps}")
-    return code.detach()
+    return code.detach(), weights.detach()

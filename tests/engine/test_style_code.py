@@ -51,8 +51,9 @@ def test_the_blend_weights_the_closest_code_most(network, lossnet, make_image):
 def test_fitting_lowers_the_style_error_and_leaves_the_network_alone(network, lossnet, make_image):
     painting, photo = make_image(64, 64, 7), make_image(64, 48, 0)
     before = {k: v.clone() for k, v in network.state_dict().items()}
-    start = fit_style_code(network, painting, [photo], lossnet, replace(CFG, steps=0))
-    fitted = fit_style_code(network, painting, [photo], lossnet, CFG)
+    start, blend = fit_style_code(network, painting, [photo], lossnet, replace(CFG, steps=0))
+    fitted, _ = fit_style_code(network, painting, [photo], lossnet, CFG)
+    torch.testing.assert_close(start, blend @ network.style_codes)  # with no step, the code is the starting blend
     assert style_error(network, fitted, painting, photo, lossnet) < style_error(network, start, painting, photo, lossnet)
     assert all(torch.equal(before[k], v) for k, v in network.state_dict().items())
 
@@ -60,8 +61,8 @@ def test_fitting_lowers_the_style_error_and_leaves_the_network_alone(network, lo
 def test_fitting_reports_progress_and_is_seeded(network, lossnet, make_image):
     messages = []
     args = (network, make_image(64, 64, 7), [make_image(64, 48, 0)], lossnet)
-    a = fit_style_code(*args, CFG, LossConfig(), progress=lambda f, m: messages.append((f, m)))
-    b = fit_style_code(*args, CFG)
+    a, _ = fit_style_code(*args, CFG, LossConfig(), progress=lambda f, m: messages.append((f, m)))
+    b, _ = fit_style_code(*args, CFG)
     assert torch.equal(a, b) and messages[-1][0] == 1.0 and "step 6/6" in messages[-1][1]
 
 
