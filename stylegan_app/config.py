@@ -153,6 +153,7 @@ class PersonalizeConfig:
     diversity_weight: float = 0.01
     anchor_weight: float = 0.1  # L2 pull toward the round's starting weights
     proposal_rate: float = 0.7
+    proposal_min_std: float = 0.5  # the proposal's spread never falls below this: one pick must not make 8 near-copies
     prior_fraction: float = 0.25  # share of candidates still drawn from the prior
     # The taste (engine/taste.py), where the session's model is a multi-style network: a share of every batch explores
     # toward other paintings, and a round moves the mix from the shown toward the picked before any gradient step.

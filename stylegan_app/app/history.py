@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from stylegan_app.engine.explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
+from stylegan_app.engine.generator import Generator
+from stylegan_app.engine.presets import list_presets
 from stylegan_app.engine.sampling import Proposal, prepare_content
+from stylegan_app.engine.taste import Taste
+from stylegan_app.engine.taste_path import RoundTaste, path_rows, path_story
 
 from . import store
 from .candidates import CandidateMethods
@@ -39,6 +43,8 @@ class HistoryMethods(CandidateMethods):
             batch = self._batch_view(db, session_id).candidates
         current = line[-1]
         generator = self._generator(current)
+        rounds = [RoundTaste(v.round, Taste.from_json(v.taste) if v.taste else None, tuple(v.proposal["mean"])) for v in line]
+        names = self._painting_names(line[0], generator)
         photo = prepare_content(self.images.load(session.content_sha), 256, self.limits.max_size)
         palettes = palette_strip(
             [("the painting", [self._style_image(session)]), ("your picks", [self.images.load(s) for s in picked_shas[-8:]]),
@@ -51,4 +57,18 @@ class HistoryMethods(CandidateMethods):
             layer_changes=layer_changes(self._generator(parent), generator) if parent is not None else [],
             palettes=palettes,
             attention=attention_overlay(self._painter(current), photo, Proposal(**current.proposal).sample(0, 1, 0.0), self.device),
+            taste_path=path_rows(rounds, names) if names else [],
+            taste_story=path_story(rounds, names or []),
         )
+
+    def _painting_names(self, first: store.ModelVersion, generator: Generator) -> list[str] | None:
+        """The titles of the paintings a multi-style session's codes stand for, in code order (from the presets of the
+        network its first version is), or None for a single-style model."""
+        if generator.style_codes is None:
+            return None
+        names = [f"painting {k + 1}" for k in range(generator.style_codes.shape[0])]
+        folder = self.models.folder(first.path)
+        for preset in list_presets(self.settings.styles_dir):
+            if preset.code_index is not None and preset.weights_folder == folder and preset.code_index < len(names):
+                names[preset.code_index] = preset.metadata().get("title", preset.name).split(" (")[0]  # without "(1888, oil)"
+        return names

@@ -62,3 +62,5 @@ class Explanation:
     layer_changes: list[dict]  # layer, change: relative weight change of the last round
     palettes: Image.Image  # the style image's, the picks' and the current candidates' palettes
     attention: Image.Image | None  # None where the generator has no self-attention
+    taste_path: list[dict]  # round, painting, weight: which paintings the taste is made of, round by round (empty: no taste)
+    taste_story: list[str]  # one line per round, in words: what it is made of and what the round changed

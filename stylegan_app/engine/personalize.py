@@ -41,6 +41,8 @@ from .lossnet import Features, LossNetwork, bf16_autocast
 from .progress import Progress
 from .sampling import Proposal, render
 
+SETUP_SHARE = 0.5  # of a round's progress bar: about its share of the time on a CPU (9 s of 18 with 10 steps, one thread)
+
 
 @dataclass(frozen=True)
 class RoundInputs:
@@ -80,11 +82,26 @@ def validate_inputs(inputs: RoundInputs, z_dim: int) -> None:
         raise ValueError("Pick at least one candidate before learning your taste.")
 
 
+FEATURE_BATCH = 4  # images through the loss network at a time while a round sets up: faster than one by one, bounded memory
+
+
 @torch.no_grad()
-def grams_of(lossnet: LossNetwork, images: torch.Tensor) -> list[torch.Tensor]:
-    """Per layer (N, C, C) Gram matrices of a batch of images, one image at a time to bound memory."""
-    per_image = [[gram(f)[0] for f in lossnet(image[None])] for image in images]
-    return [torch.stack(layer) for layer in zip(*per_image, strict=True)]
+def features_of(lossnet: LossNetwork, images: torch.Tensor, bf16: bool) -> list[Features]:
+    """The loss network's features of (N, 3, H, W) images, FEATURE_BATCH at a time, in float32 (computed under bfloat16
+    autocast where bf16 is asked for and native, as the round's steps are)."""
+    out = []
+    for chunk in images.split(FEATURE_BATCH):
+        with bf16_autocast(chunk.device.type, bf16):
+            feats = lossnet(chunk)
+        out.append(Features(*(f.float() for f in feats)))
+    return out
+
+
+@torch.no_grad()
+def grams_of(lossnet: LossNetwork, images: torch.Tensor, bf16: bool = False) -> list[torch.Tensor]:
+    """Per layer (N, C, C) Gram matrices of a batch of images (see features_of)."""
+    per_chunk = [[gram(f) for f in feats] for feats in features_of(lossnet, images, bf16)]
+    return [torch.cat(layer) for layer in zip(*per_chunk, strict=True)]
 
 
 def taste_step(
@@ -113,9 +130,18 @@ class RoundTrainer:
     """The fixed training pairs of one round, their precomputed targets, and one D + G update per step()."""
 
     def __init__(
-        self, start: Generator, lossnet: LossNetwork, inputs: RoundInputs, cfg: PersonalizeConfig, loss_cfg: LossConfig, device: str
+        self,
+        start: Generator,
+        lossnet: LossNetwork,
+        inputs: RoundInputs,
+        cfg: PersonalizeConfig,
+        loss_cfg: LossConfig,
+        device: str,
+        progress: Progress | None = None,
     ) -> None:
+        """progress: called at each stage of the set-up with its share of the set-up done (0 to 1)."""
         validate_inputs(inputs, start.z_dim)
+        stage = progress or (lambda fraction, message: None)
         self.cfg, self.loss_cfg, self.device = cfg, loss_cfg, device
         self.rng = torch.Generator().manual_seed(cfg.seed)
         torch.manual_seed(cfg.seed)  # discriminator initialisation
@@ -131,23 +157,30 @@ class RoundTrainer:
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=cfg.d_lr, betas=(0.0, 0.99))
 
         picked = inputs.ratings > 0
-        self.proposal = inputs.proposal.update(inputs.z[picked], inputs.ratings[picked].float(), rate=cfg.proposal_rate)
+        self.proposal = inputs.proposal.update(
+            inputs.z[picked], inputs.ratings[picked].float(), rate=cfg.proposal_rate, min_std=cfg.proposal_min_std
+        )
         photo = pil_to_tensor(resize_long_side(inputs.photo, cfg.size)).to(device)
+        stage(0.15, "preparing your picks: painting the batch you saw again")
         shown_images = render(self.start, photo, inputs.z.to(device), None if inputs.codes is None else inputs.codes.to(device))
-        shown = grams_of(lossnet, shown_images)
-        style = grams_of(lossnet, pil_to_tensor(resize_long_side(inputs.style, TrainConfig().style_size)).to(device))
+        stage(0.25, "preparing your picks: measuring the style of each candidate")
+        shown = grams_of(lossnet, shown_images, cfg.bf16_lossnet)
+        style = grams_of(lossnet, pil_to_tensor(resize_long_side(inputs.style, TrainConfig().style_size)).to(device), cfg.bf16_lossnet)
         ratings = inputs.ratings[picked].float().to(device)
-        moved = None if self.code is None else grams_of(lossnet, render(self.start, photo, inputs.z.to(device), self.code))
+        moved = (
+            None if self.code is None else grams_of(lossnet, render(self.start, photo, inputs.z.to(device), self.code), cfg.bf16_lossnet)
+        )
         self.step_grams = taste_step(shown, [g[picked.to(device)] for g in shown], ratings, style, cfg, start=moved)
         self.picked_images = shown_images[picked.to(device)]  # real examples for the discriminator
 
+        stage(0.7, "preparing the training pairs from your photo")
         crops = self._fixed_crops(photo, [pil_to_tensor(resize_long_side(p, cfg.size)) for p in inputs.extra_photos])
         n = crops.shape[0]
         self.crops = crops.to(device)
         self.z = self.proposal.sample(cfg.seed, 2 * n, cfg.prior_fraction).to(device)  # pair i and i + n share crop i
         with torch.no_grad():
             base = render(self.start, self.crops.repeat(2, 1, 1, 1), self.z, self.code)
-            feats = [self.lossnet(image[None]) for image in base]
+            feats = features_of(self.lossnet, base, cfg.bf16_lossnet)
             self.content_feats = torch.cat([f.relu2_2 for f in feats])  # what G_r paints keeps the photo
             base_grams = [torch.cat([gram(f[layer]) for f in feats]) for layer in range(len(STYLE_LAYERS))]
             self.targets = [g + s for g, s in zip(base_grams, self.step_grams, strict=True)]
@@ -222,9 +255,12 @@ def personalize_round(
     on_step receives each step's losses as they come (for a live plot).
     """
     started = time.perf_counter()
-    if progress:
-        progress(0.0, "reading your picks")
-    trainer = RoundTrainer(start, lossnet, inputs, cfg, loss_cfg, device)
+    report = progress or (lambda fraction, message: None)
+    report(0.0, "reading your picks")
+    if should_stop is not None and should_stop():
+        return None
+    # The set-up (painting and measuring what was shown, the training pairs) is SETUP_SHARE of the bar, the steps the rest.
+    trainer = RoundTrainer(start, lossnet, inputs, cfg, loss_cfg, device, lambda f, m: report(SETUP_SHARE * f, m))
     losses = []
     for step in range(cfg.steps):
         if should_stop is not None and should_stop():
@@ -232,6 +268,5 @@ def personalize_round(
         losses.append(trainer.step())
         if on_step:
             on_step(losses[-1])
-        if progress:
-            progress((step + 1) / cfg.steps, f"learning your taste: step {step + 1}/{cfg.steps}")
+        report(SETUP_SHARE + (1 - SETUP_SHARE) * (step + 1) / cfg.steps, f"learning your taste: step {step + 1} of {cfg.steps}")
     return RoundResult(trainer.generator.eval().requires_grad_(False), trainer.proposal, losses, time.perf_counter() - started)

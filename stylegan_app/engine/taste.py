@@ -63,10 +63,12 @@ class Taste:
 
 
 def explore(taste: Taste, n: int, seed: int, fraction: float, step: float) -> torch.Tensor:
-    """(n, n_styles) mixes of a batch: the first n - round(n * fraction) are the taste itself; each of the others is moved
-    a share of the way (between step / 2 and step, seeded) toward one painting, a different one each where there are enough.
+    """(n, n_styles) mixes of a batch: each of the first round(n * fraction) is moved a share of the way (between step / 2
+    and step, seeded) toward one painting, a different one each where there are enough; the rest are the taste itself.
 
-    The explorers are what lets picks tell the taste where to go: a pick among them says "more of that painting".
+    The explorers are what lets picks tell the taste where to go: a pick among them says "more of that painting". They
+    come first because the last candidates of a batch take z from the prior (Proposal.sample): the two kinds of
+    exploration fall on different candidates.
     """
     mix = torch.tensor(taste.mix)
     mixes = mix.repeat(n, 1)
@@ -80,7 +82,7 @@ def explore(taste: Taste, n: int, seed: int, fraction: float, step: float) -> to
     for i in range(n_explore):
         toward = torch.zeros_like(mix)
         toward[order[i % len(order)]] = 1.0
-        mixes[n - n_explore + i] = (1 - shares[i]) * mix + shares[i] * toward
+        mixes[i] = (1 - shares[i]) * mix + shares[i] * toward
     return mixes
 
 

@@ -11,14 +11,14 @@ NO_SESSION_NOTE = "Generate and learn a round first: this tab then shows what ch
 
 
 class ExplainHandlers:
-    """Per-layer losses, losses over rounds, which blocks changed, palettes and attention."""
+    """The taste's path, per-layer losses, losses over rounds, which blocks changed, palettes and attention."""
 
     def __init__(self, service: ServiceHandle) -> None:
         self.service = service
 
     def on_explain(self, st):
         if st.session is None:
-            return (None,) * 4 + (gr.update(visible=False), NO_SESSION_NOTE)
+            return (None,) * 4 + (gr.update(visible=False), NO_SESSION_NOTE, None, "")
         ex = self.service.get().explain(st.session)
         note = f"Round {ex.round + 1}" + (
             " (nothing learned yet: press *Learn my taste* on the Paint tab)." if ex.round == 0 else f", after {ex.round} round(s)."
@@ -26,7 +26,17 @@ class ExplainHandlers:
         note += " This model has no self-attention layer, so there is no attention map." if ex.attention is None else ""
         bars = [{**row, "bar": f"{row['layer']} {row['when'].split()[0]}"} for row in ex.style_layers]  # side by side, not stacked
         attention_view = gr.update(value=ex.attention, visible=ex.attention is not None)
-        return frame(bars), frame(ex.losses_over_rounds), frame(ex.layer_changes), ex.palettes, attention_view, note
+        story = "\n".join(f"- {line}" for line in ex.taste_story)
+        return (
+            frame(bars),
+            frame(ex.losses_over_rounds),
+            frame(ex.layer_changes),
+            ex.palettes,
+            attention_view,
+            note,
+            frame(ex.taste_path),
+            story,
+        )
 
 
 def frame(rows: list[dict]) -> pd.DataFrame | None:

@@ -84,7 +84,9 @@ def build_demo(
                     rating = gr.Slider(1, 5, value=1, step=1, label="Rating for your next pick", elem_id="rating")
                     learn_btn = gr.Button("Learn my taste", variant="primary", elem_id="personalize-btn")
                     undo_btn = gr.Button("Undo", elem_id="undo-btn")
-                loss_plot = gr.LinePlot(x="step", y="value", color="term", title="Learning your taste: losses", height=220, visible=False)
+                loss_plot = gr.LinePlot(
+                    x="step", y="value", color="term", title="Learning your taste: losses", height=220, visible=False, elem_id="loss-plot"
+                )
                 with gr.Row():
                     download_btn = gr.Button("Full-size download of the last clicked", elem_id="download-btn")
                     export_btn = gr.Button("Export my model", elem_id="export-btn")
@@ -98,6 +100,10 @@ def build_demo(
                     share_result = gr.Markdown(elem_id="share-result")
         with gr.Tab("Explain") as explain_tab:
             explain_note = gr.Markdown(NO_SESSION_NOTE, elem_id="explain-note")
+            with gr.Row():
+                taste_plot = gr.LinePlot(x="round", y="weight", color="painting", title="Your taste, round by round: its paintings",
+                                         height=260, x_title="round", y_title="share", elem_id="taste-path")  # fmt: skip
+                taste_story = gr.Markdown(elem_id="taste-story")
             with gr.Row():
                 layers_plot = gr.BarPlot(x="bar", y="value", color="when", title="Style loss per layer: first vs last step, last round",
                                          height=260, x_title="layer")  # fmt: skip
@@ -137,12 +143,14 @@ def build_demo(
         generate_inputs = [st, photo, preset, own, n, size, strength, keep, seed, *mix_inputs]
         generate_btn.click(refusing(paint.on_generate, 3), generate_inputs, paint_outputs, concurrency_id=GPU_GROUP, concurrency_limit=1)
         gallery.select(refusing(paint.on_select, 3), [st, rating], paint_outputs)
-        learn_btn.click(refusing(paint.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP)
+        # The round's progress covers the batch it will replace, so the loss plot below stays in sight while it grows.
+        learn_btn.click(refusing(paint.on_learn, 4), [st], [gallery, status, loss_plot, st], concurrency_id=GPU_GROUP,
+                        show_progress_on=[gallery])  # fmt: skip
         undo_btn.click(refusing(paint.on_undo, 3), [st], paint_outputs)
         download_btn.click(refusing(paint.on_download, 1), [st], files)
         export_btn.click(refusing(paint.on_export, 1), [st], files)
-        explain_outputs = [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note]
-        explain_tab.select(refusing(explain.on_explain, 6), [st], explain_outputs)
+        explain_outputs = [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note, taste_plot, taste_story]
+        explain_tab.select(refusing(explain.on_explain, 8), [st], explain_outputs)
         history_tab.select(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
         round_choice.input(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
         history_gallery.select(history.on_history_select, [st], st)

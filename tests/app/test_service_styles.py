@@ -39,9 +39,9 @@ def test_part_of_a_batch_explores_toward_the_other_painting(tiny_multi_styles_di
     batch = service.generate(sid, n=4, seed=0, size=64)
     with service.db() as db:
         mixes = [db.get(store.Candidate, c.id).mix for c in batch]
-    assert mixes[:2] == [[0.0, 1.0], [0.0, 1.0]] and all(m[0] > 0 for m in mixes[2:])
-    again = service.render(sid, batch[3].id, size=64)
-    assert again.tobytes() == batch[3].image.tobytes()  # a re-render paints the candidate's own mix
+    assert mixes[2:] == [[0.0, 1.0], [0.0, 1.0]] and all(m[0] > 0 for m in mixes[:2])
+    again = service.render(sid, batch[0].id, size=64)
+    assert again.tobytes() == batch[0].image.tobytes()  # a re-render paints the candidate's own mix
 
 
 def test_picking_an_explorer_moves_the_next_batch_toward_its_painting_and_undo_moves_back(tiny_multi_styles_dir, data_dir,
@@ -49,11 +49,15 @@ def test_picking_an_explorer_moves_the_next_batch_toward_its_painting_and_undo_m
     service = make_service(data_dir, tiny_multi_styles_dir)
     sid = service.start_session(rgb_image, "delta")
     batch = service.generate(sid, n=4, seed=0, size=64)
-    service.pick(sid, [batch[3].id])
+    service.pick(sid, [batch[0].id])
     assert service.personalize(sid).round == 1
     moved = current_taste(service, sid)
     assert moved.mix[0] > 0.2  # more gamma than the explorer that was picked held
     assert load_generator(data_dir / "models" / sid / "1").config.n_styles == 2  # the taste stays a point among the codes
+    explanation = service.explain(sid)
+    assert {r["painting"] for r in explanation.taste_path} == {"gamma", "delta"}
+    assert explanation.taste_story[0] == "Round 1: where you started (now 100% delta)"
+    assert explanation.taste_story[1].startswith("Round 2: more of gamma, less of delta")
     assert service.undo(sid) == 0
     assert current_taste(service, sid).mix == (0.0, 1.0)
 

@@ -23,6 +23,16 @@ def test_full_flow_generate_pick_learn_undo(page):
     screenshot(page, "flow-1-picked")
 
     page.click("#personalize-btn")
+    # The round's progress names its stages over the batch it replaces, and the loss plot beside it grows live.
+    expect(page.locator("#candidates")).to_contain_text("learning your taste: step", timeout=ROUND_TIMEOUT)
+    plot = page.locator("#loss-plot")
+    expect(plot).to_be_visible()
+    drawn = plot.inner_html()
+    page.wait_for_function(
+        "([before]) => document.querySelector('#loss-plot').innerHTML !== before && "
+        "!document.querySelector('#status').innerText.includes('Round 2')", arg=[drawn], timeout=ROUND_TIMEOUT,
+    )  # fmt: skip
+    screenshot(page, "flow-1b-learning")
     expect(page.locator("#status")).to_contain_text("Round 2 · 0 picked", timeout=ROUND_TIMEOUT)
     expect(thumbnails(page)).to_have_count(8)
     second_batch = [thumbnails(page).nth(i).locator("img").get_attribute("src") for i in range(8)]
@@ -32,6 +42,9 @@ def test_full_flow_generate_pick_learn_undo(page):
     page.get_by_role("tab", name="Explain").click()
     expect(page.locator("#explain-note")).to_contain_text("Round 2")
     expect(page.locator("#palettes img")).to_be_visible()
+    expect(page.locator("#taste-story")).to_contain_text("Round 1: where you started (now 100% The Great Wave off Kanagawa)")
+    expect(page.locator("#taste-story")).to_contain_text("Round 2: ")
+    expect(page.locator("#taste-path")).to_be_visible()
     screenshot(page, "flow-3-explain")
     page.get_by_role("tab", name="History").click()
     expect(page.locator("#history-round input")).to_have_value("Round 2 (current)")

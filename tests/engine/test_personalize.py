@@ -67,6 +67,16 @@ def test_progress_reaches_one(start, lossnet, inputs):
     assert calls[0] == 0.0 and calls[-1] == 1.0 and calls == sorted(calls)
 
 
+def test_progress_names_each_stage_before_the_first_step(start, lossnet, inputs):
+    calls = []
+    personalize_round(start, lossnet, inputs, TINY, progress=lambda f, m: calls.append((f, m)))
+    messages = [m for _, m in calls]
+    first_step = messages.index(f"learning your taste: step 1 of {TINY.steps}")
+    before = messages[:first_step]
+    assert any("preparing your picks" in m for m in before) and any("training pairs" in m for m in before)
+    assert 0.0 < calls[first_step - 1][0] < calls[first_step][0]  # the set-up moves the bar before any step
+
+
 def test_style_loss_toward_the_taste_target_decreases(start, lossnet, inputs):
     cfg = replace(TINY, steps=12, adv_weight=0.0, diversity_weight=0.0, anchor_weight=0.0, lr=3e-3, n_crops=1)
     losses = personalize_round(start, lossnet, inputs, cfg).losses

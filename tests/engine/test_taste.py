@@ -32,8 +32,8 @@ def test_explorers_move_toward_other_paintings_and_the_rest_paint_the_taste():
     mixes = explore(taste, n=8, seed=5, fraction=0.5, step=0.4)
     assert mixes.shape == (8, 4)
     torch.testing.assert_close(mixes.sum(1), torch.ones(8))
-    assert torch.equal(mixes[:4], torch.tensor([taste.mix] * 4))
-    explorers = mixes[4:]
+    assert torch.equal(mixes[4:], torch.tensor([taste.mix] * 4))
+    explorers = mixes[:4]
     assert (explorers[:, 0] >= 0.6 - 1e-6).all() and (explorers[:, 0] <= 0.8 + 1e-6).all()  # moved 0.2-0.4 of the way
     assert len({int(row[1:].argmax()) for row in explorers}) == 3  # toward each of the 3 other paintings at least once
     assert torch.equal(mixes, explore(taste, n=8, seed=5, fraction=0.5, step=0.4))
@@ -43,9 +43,9 @@ def test_explorers_move_toward_other_paintings_and_the_rest_paint_the_taste():
 def test_picking_an_explorer_moves_the_taste_toward_its_painting():
     taste = Taste.of_mix([1, 0, 0, 0], style_dim=3)
     shown = explore(taste, n=4, seed=0, fraction=0.5, step=0.4)
-    toward = int(shown[3, 1:].argmax()) + 1
-    moved = move_taste(taste, shown, torch.tensor([0.0, 0.0, 0.0, 1.0]), beta=2.0, max_step=0.6)
-    assert moved.mix[toward] > shown[3, toward] > 0  # past the pick itself (beta > 1)
+    toward = int(shown[0, 1:].argmax()) + 1
+    moved = move_taste(taste, shown, torch.tensor([1.0, 0.0, 0.0, 0.0]), beta=2.0, max_step=0.6)
+    assert moved.mix[toward] > shown[0, toward] > 0  # past the pick itself (beta > 1)
     assert moved.offset == taste.offset
 
 

@@ -17,23 +17,26 @@ def explain(handle) -> ExplainHandlers:
 
 
 def test_without_a_session_the_tab_shows_its_note_and_hides_the_attention(explain):
-    *plots, attention, note = explain.on_explain(TabState())
+    *plots, attention, note, taste, story = explain.on_explain(TabState())
     assert plots == [None, None, None, None] and attention["visible"] is False and note == NO_SESSION_NOTE
+    assert taste is None and story == ""
 
 
 def test_before_any_round_the_note_says_nothing_was_learned_yet(explain, painted):
-    note = explain.on_explain(painted)[-1]
+    note = explain.on_explain(painted)[5]
     assert note.startswith("Round 1 (nothing learned yet")
 
 
 def test_after_a_round_the_note_counts_it(explain, learned):
-    note = explain.on_explain(learned)[-1]
+    note = explain.on_explain(learned)[5]
     assert note.startswith("Round 2, after 1 round(s).")
     assert "no self-attention" in note  # the tiny presets have no attention layer
 
 
 def test_after_a_round_every_plot_has_rows_and_the_palettes_are_an_image(explain, learned):
-    layers, rounds, changes, palettes, attention, _ = explain.on_explain(learned)
+    layers, rounds, changes, palettes, attention, _, taste, story = explain.on_explain(learned)
     assert len(layers) > 0 and len(rounds) > 0 and len(changes) > 0
     assert {"bar", "value", "when"} <= set(layers.columns)  # a bar per layer and moment, side by side
     assert isinstance(palettes, Image.Image) and attention["visible"] is False
+    assert taste is None  # a single-style model has no mix of paintings to plot; its story tells the brushwork only
+    assert story.splitlines()[0] == "- Round 1: where you started" and story.splitlines()[1].startswith("- Round 2: ")
