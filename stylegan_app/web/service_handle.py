@@ -30,6 +30,8 @@ class ServiceHandle:
             self._error = exc
         finally:
             self._ready.set()
+        if self._service is not None:
+            self._service.warm_up()  # after ready: the first Generate does not wait for it
 
     @property
     def ready(self) -> bool:

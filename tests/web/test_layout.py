@@ -109,3 +109,20 @@ def test_the_mix_controls_appear_only_where_presets_can_be_mixed(tiny_styles_dir
 
     assert {"mix-with", "mix-share"} <= ids(tiny_multi_styles_dir)
     assert not {"mix-with", "mix-share"} & ids(tiny_styles_dir)
+
+
+def test_a_service_built_in_the_background_is_warmed_up_once_it_is_ready():
+    import threading
+
+    from stylegan_app.web.service_handle import ServiceHandle
+
+    warmed = threading.Event()
+
+    class Service:
+        def presets(self) -> list[str]:
+            return []
+
+        def warm_up(self) -> None:
+            warmed.set()
+
+    assert ServiceHandle(Service).get().presets() == [] and warmed.wait(5)
