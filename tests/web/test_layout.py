@@ -125,4 +125,4 @@ def test_a_service_built_in_the_background_is_warmed_up_once_it_is_ready():
         def warm_up(self) -> None:
             warmed.set()
 
-    assert ServiceHandle(Service).get().presets() == [] and warmed.wait(5)
+    assert ServiceHandle(lambda: Service()).get().presets() == [] and warmed.wait(5)
