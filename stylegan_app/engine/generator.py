@@ -16,7 +16,7 @@ SUBNORMAL_GUARD = 80.0  # exp(-80) = 1.8e-35 is still a normal float32 (those st
 
 
 class ModulatedNorm(nn.Module):
-    """Instance norm with scale and shift predicted from the mapped noise w."""
+    """Instance norm with scale and shift predicted from the mapped noise w: one w per image, or a map of them (regions)."""
 
     def __init__(self, channels: int, w_dim: int) -> None:
         super().__init__()
@@ -26,7 +26,12 @@ class ModulatedNorm(nn.Module):
         nn.init.zeros_(self.affine.bias)
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        gamma, beta = self.affine(w)[:, :, None, None].chunk(2, dim=1)  # (B, C, 1, 1) each
+        """x: (B, C, H, W); w: (B, w_dim), or (B, w_dim, h, w), resized here to x's size (bilinear: soft seams)."""
+        if w.dim() == 2:
+            gamma, beta = self.affine(w)[:, :, None, None].chunk(2, dim=1)  # (B, C, 1, 1) each
+        else:
+            w = F.interpolate(w, size=x.shape[-2:], mode="bilinear", align_corners=False)
+            gamma, beta = F.conv2d(w, self.affine.weight[:, :, None, None], self.affine.bias).chunk(2, dim=1)  # (B, C, H, W)
         return self.norm(x) * (1.0 + gamma) + beta
 
 
@@ -174,17 +179,31 @@ class Generator(
         single.load_state_dict(state)
         return single.train(self.training)
 
+    def map_codes(self, z: torch.Tensor, code_map: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        """(B, z_dim), (B or 1, style_dim, h, w) -> (B, mapping_dim, *size): the mapping applied at every place of the
+        code map (resized to size), with the same weights as for one code, so a uniform map paints as its code does."""
+        codes = F.interpolate(code_map.to(z.dtype), size=size, mode="bilinear", align_corners=False).expand(z.shape[0], -1, -1, -1)
+        h = torch.cat([z[:, :, None, None].expand(-1, -1, *size), codes], dim=1)
+        for layer in self.mapping:
+            h = F.conv2d(h, layer.weight[:, :, None, None], layer.bias) if isinstance(layer, nn.Linear) else layer(h)
+        return h
+
     def forward(self, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> torch.Tensor:
         """(B, 3, H, W), (B, z_dim), (B, style_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside).
 
-        code: the painting's style code (see mix), required by a multi-style generator, refused by a single-style one.
+        code: the painting's style code (see mix), required by a multi-style generator, refused by a single-style one:
+        (B, style_dim) or (1, style_dim), or a map of codes (B or 1, style_dim, h, w) over the image, one per place
+        (regions, engine/regions.py); the map is resized to the body's 1/8 grid and every layer reads it at its own size.
         """
         if (code is None) != (self.style_codes is None):
             raise ValueError("A multi-style generator needs a style code; a single-style one takes none.")
         h, w = content.shape[-2:]
         pad_h, pad_w = (-h) % 8, (-w) % 8
         x = F.pad(content, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else content
-        style = self.mapping(z if code is None else torch.cat([z, code.to(z.dtype).expand(z.shape[0], -1)], dim=1))
+        if code is not None and code.dim() == 4:
+            style = self.map_codes(z, code, (x.shape[-2] // 8, x.shape[-1] // 8))
+        else:
+            style = self.mapping(z if code is None else torch.cat([z, code.to(z.dtype).expand(z.shape[0], -1)], dim=1))
         skips = []
         for stage in self.encoder:
             x = stage(x)
