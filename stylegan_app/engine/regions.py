@@ -1,0 +1,96 @@
+"""Regions: parts of the photo, each painted in its own style, as one map of style codes with soft seams.
+
+A region is a mask over the photo (white = the region) and a style code. Each mask is checked, binarised and cleaned
+of specks, then feathered (a Gaussian blur) so styles blend over a band at the seam; where regions overlap, the later
+one is on top. Every place's code is the mix of the regions' codes and the session's by those soft weights: one
+forward pass of the multi-style generator paints them all (Generator.forward takes the map).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+FEATHER = 0.03  # the seam's blur (Gaussian sigma) as a share of the photo's long side
+SPECK = 0.01  # brush specks narrower than this share of the long side are removed
+GRID = 8  # the code map's cell, in pixels: the generator's body works at 1/8 of the photo
+
+
+def check_mask(mask: Image.Image, size: tuple[int, int]) -> torch.Tensor:
+    """A mask of the photo's size (width, height) as an (H, W) tensor of 0s and 1s (white = the region), cleaned of specks.
+
+    Accepts mode "1" or "L", and an RGB(A) brush layer (painted where it is not transparent or black). ValueError when the
+    size differs or when nothing or everything is covered.
+    """
+    if not isinstance(mask, Image.Image):
+        raise ValueError("A region's mask must be an image (white where the region is).")
+    if mask.size != tuple(size):
+        raise ValueError(f"A region's mask is {mask.size[0]}x{mask.size[1]} px but the photo is {size[0]}x{size[1]}: "
+                         "draw it over the photo itself.")  # fmt: skip
+    if mask.mode in ("RGBA", "LA"):
+        values = np.asarray(mask.getchannel("A"), dtype=np.float32) / 255.0  # a brush layer: painted where not transparent
+    else:
+        values = np.asarray(mask.convert("L"), dtype=np.float32) / 255.0
+    binary = clean(torch.from_numpy(values >= 0.5).float(), max(1, round(SPECK * max(size))))
+    covered = float(binary.mean())
+    if covered == 0.0:
+        raise ValueError("A region's mask is empty: paint over the part of the photo it should cover.")
+    if covered == 1.0:
+        raise ValueError("A region's mask covers the whole photo: choose that painting as the style instead.")
+    return binary
+
+
+def clean(binary: torch.Tensor, speck: int) -> torch.Tensor:
+    """(H, W) 0/1 -> the same without specks and pinholes narrower than about `speck` px (a morphological open, then close)."""
+    kernel = max(3, 2 * (speck // 2) + 1)
+    x = binary[None, None]
+
+    def dilate(t: torch.Tensor) -> torch.Tensor:
+        return F.max_pool2d(t, kernel, stride=1, padding=kernel // 2)
+
+    def erode(t: torch.Tensor) -> torch.Tensor:
+        return -F.max_pool2d(-t, kernel, stride=1, padding=kernel // 2)
+
+    return erode(dilate(dilate(erode(x))))[0, 0]
+
+
+def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """(H, W) blurred by a separable Gaussian of this sigma (px), borders replicated."""
+    radius = max(1, round(3 * sigma))
+    t = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    kernel = torch.exp(-(t**2) / (2 * sigma**2))
+    kernel = kernel / kernel.sum()
+    y = F.pad(x[None, None], (radius, radius, radius, radius), mode="replicate")
+    y = F.conv2d(y, kernel.view(1, 1, 1, -1))
+    return F.conv2d(y, kernel.view(1, 1, -1, 1))[0, 0]
+
+
+def soft_weights(masks: Sequence[torch.Tensor]) -> torch.Tensor:
+    """(R, H, W) 0/1 masks -> (R + 1, H, W) weights that sum to 1 at every place: the session's style first, then each
+    region's, feathered at the seams; a later region covers an earlier one."""
+    h, w = masks[0].shape
+    sigma = FEATHER * max(h, w)
+    weights = [torch.ones(h, w)]
+    for mask in masks:
+        soft = blur(mask.float(), sigma).clamp(0.0, 1.0)
+        weights = [weight * (1.0 - soft) for weight in weights] + [soft]
+    return torch.stack(weights)
+
+
+def code_map(base: torch.Tensor, regions: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
+    """The session's code (N, D) or (D,) and (mask (H, W), code (D,)) per region -> (N, D, H/GRID, W/GRID) codes.
+
+    N is one code per candidate (an explorer's code differs from the taste's); the regions keep theirs.
+    """
+    base = base.reshape(-1, base.shape[-1])
+    weights = soft_weights([mask for mask, _ in regions])  # (R + 1, H, W)
+    h, w = weights.shape[-2:]
+    weights = F.adaptive_avg_pool2d(weights[None], (max(1, round(h / GRID)), max(1, round(w / GRID))))[0]  # (R + 1, h, w)
+    out = weights[0][None, None] * base[:, :, None, None]
+    for k, (_, code) in enumerate(regions, start=1):
+        out = out + weights[k][None, None] * code.to(base)[None, :, None, None]
+    return out
