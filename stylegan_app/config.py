@@ -42,6 +42,7 @@ class Limits:
     min_size: int = 64  # long side of an output, in pixels
     max_size: int = 1024
     max_round_steps: int = 500
+    max_regions: int = 4  # regions of a photo, each in its own style
     max_seed: int = 2**31 - 1
     images: ImageLimits = field(default_factory=ImageLimits)  # decoding untrusted uploads
 

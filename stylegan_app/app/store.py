@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .tables import Base, Candidate, ModelVersion, Pick, StoredImage, StyleSession, User, new_id, utcnow
+from .tables import Base, Candidate, ModelVersion, Pick, Region, StoredImage, StyleSession, User, new_id, utcnow
 
-__all__ = ["Base", "Candidate", "ModelVersion", "Pick", "StoredImage", "StyleSession", "User", "new_id", "utcnow"]
+__all__ = ["Base", "Candidate", "ModelVersion", "Pick", "Region", "StoredImage", "StyleSession", "User", "new_id", "utcnow"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -163,6 +163,11 @@ def version_pick_count(db: Session, version_id: int) -> int:
     """How many candidates of a model version (all its batches) are picked."""
     query = select(func.count()).select_from(Pick).join(Candidate, Candidate.id == Pick.candidate_id)
     return db.scalar(query.where(Candidate.version_id == version_id)) or 0
+
+
+def session_regions(db: Session, session_id: str) -> list[Region]:
+    """The session's regions, bottom first."""
+    return list(db.scalars(select(Region).where(Region.session_id == session_id).order_by(Region.position)))
 
 
 def session_pick_count(db: Session, session_id: str) -> int:

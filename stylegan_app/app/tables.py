@@ -79,6 +79,18 @@ class ModelVersion(Base):
     __table_args__ = (CheckConstraint("round >= 0", name="ck_model_versions_round"),)
 
 
+class Region(Base):
+    """A part of a session's photo painted in its own style: a mask (white = the region) and that style's taste."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # later regions cover earlier ones where they overlap
+    mask_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
+    style: Mapped[str] = mapped_column(String(500))  # preset:<name>, mix:<a=0.7,b=0.3> or painting:<sha256 of the image>
+    taste: Mapped[dict] = mapped_column(JSON)  # {"mix": [...], "offset": [...]}: its code in the session's network
+
+
 class Candidate(Base):
     """One generated image: which model version, seed and z made it, so it can be rendered again."""
 

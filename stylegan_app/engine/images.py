@@ -6,7 +6,7 @@ import io
 import math
 import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -104,8 +104,15 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def _open_bytes(data: bytes, limits: ImageLimits) -> Image.Image:
-    """Decode checked bytes: format and size from the header, then the first frame."""
+def _to_mask(img: Image.Image) -> Image.Image:
+    """A mask in mode L: a layer's opacity where it has transparency (a brush stroke), else its grey level."""
+    if img.mode in _ALPHA_MODES or "transparency" in img.info:
+        return img.convert("RGBA").getchannel("A")
+    return _to_rgb(img).convert("L")
+
+
+def _open_bytes(data: bytes, limits: ImageLimits, finish: Callable[[Image.Image], Image.Image] = _to_rgb) -> Image.Image:
+    """Decode checked bytes: format and size from the header, then the first frame, finished by `finish`."""
     if len(data) > limits.max_bytes:
         raise ValueError(_too_many_bytes(len(data), limits))
     if not data:
@@ -121,7 +128,7 @@ def _open_bytes(data: bytes, limits: ImageLimits) -> Image.Image:
     _check_size(img.width, img.height, limits)
     with _pillow_errors(limits):
         img.load()  # the first frame only; the file is already in memory
-        return _to_rgb(ImageOps.exif_transpose(img))
+        return finish(ImageOps.exif_transpose(img))
 
 
 def decode_image(
@@ -136,6 +143,18 @@ def decode_image(
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _open_bytes(bytes(source), limits)
     return _open_bytes(_read_bytes(source, limits), limits)
+
+
+def decode_mask(source: bytes | str | os.PathLike | Image.Image, limits: ImageLimits = DEFAULT_LIMITS) -> Image.Image:
+    """Decode an untrusted mask to mode L, white = the region (a brush layer: where it is painted), with the same limits
+    as decode_image; ValueError saying what to fix."""
+    if isinstance(source, Image.Image):
+        _check_size(source.width, source.height, limits)
+        with _pillow_errors(limits):
+            return _to_mask(ImageOps.exif_transpose(source))
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _open_bytes(bytes(source), limits, _to_mask)
+    return _open_bytes(_read_bytes(source, limits), limits, _to_mask)
 
 
 def load_rgb(path: str | os.PathLike) -> Image.Image:

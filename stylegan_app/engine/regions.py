@@ -23,18 +23,15 @@ GRID = 8  # the code map's cell, in pixels: the generator's body works at 1/8 of
 def check_mask(mask: Image.Image, size: tuple[int, int]) -> torch.Tensor:
     """A mask of the photo's size (width, height) as an (H, W) tensor of 0s and 1s (white = the region), cleaned of specks.
 
-    Accepts mode "1" or "L", and an RGB(A) brush layer (painted where it is not transparent or black). ValueError when the
-    size differs or when nothing or everything is covered.
+    mask: as images.decode_mask gives it (mode L; a brush layer's opacity). ValueError when the size differs or when
+    nothing or everything is covered.
     """
     if not isinstance(mask, Image.Image):
         raise ValueError("A region's mask must be an image (white where the region is).")
     if mask.size != tuple(size):
         raise ValueError(f"A region's mask is {mask.size[0]}x{mask.size[1]} px but the photo is {size[0]}x{size[1]}: "
                          "draw it over the photo itself.")  # fmt: skip
-    if mask.mode in ("RGBA", "LA"):
-        values = np.asarray(mask.getchannel("A"), dtype=np.float32) / 255.0  # a brush layer: painted where not transparent
-    else:
-        values = np.asarray(mask.convert("L"), dtype=np.float32) / 255.0
+    values = np.asarray(mask.convert("L"), dtype=np.float32) / 255.0
     binary = clean(torch.from_numpy(values >= 0.5).float(), max(1, round(SPECK * max(size))))
     covered = float(binary.mean())
     if covered == 0.0:

@@ -16,6 +16,7 @@ from stylegan_app.config import ImageLimits
 from stylegan_app.engine.images import (
     contact_sheet,
     decode_image,
+    decode_mask,
     load_rgb,
     pil_to_tensor,
     resize_long_side,
@@ -352,3 +353,24 @@ def test_image_grid_places_same_size_images_without_square_padding(make_image):
     sheet = image_grid(tiles, columns=3, pad=2)
     assert sheet.size == (3 * 62 + 2, 2 * 32 + 2)
     assert sheet.getpixel((2, 2)) == tiles[0].getpixel((0, 0)) and sheet.getpixel((sheet.width - 1, sheet.height - 1)) == (255, 255, 255)
+
+
+def test_a_brush_layer_decodes_to_its_opacity():
+    layer = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    layer.paste((255, 0, 0, 255), (0, 0, 16, 32))
+    mask = decode_mask(encode(layer, "PNG"))
+    assert mask.mode == "L" and mask.getpixel((4, 4)) == 255 and mask.getpixel((28, 4)) == 0
+
+
+def test_an_opaque_mask_decodes_to_its_grey_level():
+    grey = Image.new("L", (32, 32), 0)
+    grey.paste(255, (0, 0, 16, 32))
+    mask = decode_mask(encode(grey.convert("RGB"), "JPEG", quality=95))
+    assert mask.mode == "L" and mask.getpixel((4, 4)) > 240 and mask.getpixel((28, 4)) < 15
+
+
+def test_a_mask_gets_the_limits_of_an_image():
+    with pytest.raises(ValueError, match="not supported|cannot"):
+        decode_mask(b"GIF89a" + b"\0" * 64)
+    with pytest.raises(ValueError, match="at least"):
+        decode_mask(Image.new("L", (4, 4)))

@@ -4,6 +4,7 @@ import pytest
 import torch
 from PIL import Image, ImageDraw
 
+from stylegan_app.engine.images import decode_mask
 from stylegan_app.engine.regions import check_mask, code_map, soft_weights
 
 
@@ -20,8 +21,8 @@ def test_a_mask_becomes_zeros_and_ones_of_the_photo_size():
 
 
 def test_a_brush_layer_counts_where_it_is_painted():
-    brush = left_half(mode="RGBA")
-    assert torch.equal(check_mask(brush, (96, 64)), check_mask(left_half(), (96, 64)))
+    brush = left_half(mode="RGBA")  # red paint on a transparent layer
+    assert torch.equal(check_mask(decode_mask(brush), (96, 64)), check_mask(left_half(), (96, 64)))
 
 
 def test_specks_of_the_brush_are_removed():
