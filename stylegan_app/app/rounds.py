@@ -62,6 +62,7 @@ class RoundMethods(ServiceState):
                 extra_photos=list(round_photos()[: cfg.extra_photos]),
                 codes=codes,
                 code=code,
+                moved_code=None if code is None else self._with_regions(session_id, code[None], self._generator(version).style_codes),
             )
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
             result = personalize_round(
@@ -84,14 +85,14 @@ class RoundMethods(ServiceState):
         self, version: store.ModelVersion, shown: list[store.Candidate], ratings: torch.Tensor, cfg: PersonalizeConfig
     ) -> tuple[Taste | None, torch.Tensor | None, torch.Tensor | None]:
         """The round's instant part where the model is multi-style: (the taste moved toward the picks, the shown
-        candidates' codes (N, style_dim), the moved taste's code); all None for a single-style model."""
+        candidates' codes (N, style_dim), or maps where the session has regions, the moved taste's code (style_dim,));
+        all None for a single-style model."""
         if version.taste is None:
             return None, None, None
         taste = Taste.from_json(version.taste)
         mixes = torch.tensor([list(taste.mix) if c.mix is None else c.mix for c in shown])
         moved = move_taste(taste, mixes, ratings, cfg.taste_beta, cfg.taste_max_step)
-        network_codes = self._generator(version).style_codes
-        return moved, taste.codes(mixes, network_codes), moved.code(network_codes)
+        return moved, self._candidate_codes(version, mixes.tolist()), moved.code(self._generator(version).style_codes)
 
     def stop(self, session_id: str) -> None:
         """Ask a running round of this session to stop; the previous model version stays current."""

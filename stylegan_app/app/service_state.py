@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import torch
 from PIL import Image
 
@@ -13,12 +14,15 @@ from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
 from stylegan_app.engine.new_style import ADAPT_CONFIG
 from stylegan_app.engine.presets import get_preset
+from stylegan_app.engine.regions import code_map
 from stylegan_app.engine.taste import Taste
 
 from . import store
 from .image_files import ImageFiles
 from .model_files import ModelFiles
 from .views import Candidate
+
+REGION_SIDE = 256  # long side region masks are read at: the code map is an eighth of it
 
 
 class ServiceState:
@@ -77,12 +81,31 @@ class ServiceState:
         return generator.with_code(Taste.from_json(version.taste).code(generator.style_codes)).eval().requires_grad_(False)
 
     def _candidate_codes(self, version: store.ModelVersion, mixes: list[list[float] | None]) -> torch.Tensor | None:
-        """(N, style_dim) codes of candidates with these mixes in the version's taste; None where it has none."""
+        """Codes of candidates with these mixes in the version's taste: (N, style_dim), or (N, style_dim, h, w) maps
+        where the session has regions; None where the version has no taste."""
         if version.taste is None:
             return None
         taste = Taste.from_json(version.taste)
         mixes_tensor = torch.tensor([list(taste.mix) if mix is None else mix for mix in mixes])
-        return taste.codes(mixes_tensor, self._generator(version).style_codes)
+        style_codes = self._generator(version).style_codes
+        return self._with_regions(version.session_id, taste.codes(mixes_tensor, style_codes), style_codes)
+
+    def _with_regions(self, session_id: str, codes: torch.Tensor, style_codes: torch.Tensor) -> torch.Tensor:
+        """codes (N, style_dim) as maps (N, style_dim, h, w) with the session's regions in their own codes; unchanged
+        where the session has none."""
+        with self.db() as db:
+            rows = store.session_regions(db, session_id)
+        if not rows:
+            return codes
+        regions = [(self._region_mask(row.mask_sha), Taste.from_json(row.taste).code(style_codes)) for row in rows]
+        return code_map(codes, regions)
+
+    def _region_mask(self, sha256: str) -> torch.Tensor:
+        """A stored region mask as (H, W) weights in [0, 1], its long side REGION_SIDE px (the code map needs no more)."""
+        mask = self.images.load(sha256).convert("L")
+        scale = REGION_SIDE / max(mask.size)
+        mask = mask.resize((max(1, round(mask.width * scale)), max(1, round(mask.height * scale))), Image.Resampling.BILINEAR)
+        return torch.from_numpy(np.asarray(mask, dtype=np.float32) / 255.0)
 
     def _style_image(self, session: store.StyleSession) -> Image.Image:
         if session.style_sha is not None:

@@ -58,6 +58,9 @@ class RoundInputs:
     # fine-tune paints with (style_dim,), the taste already moved toward the picks (engine/taste.py). None: single-style.
     codes: torch.Tensor | None = None
     code: torch.Tensor | None = None
+    # What the moved taste paints the whole photo with: (1, style_dim), or a map (1, style_dim, h, w) where the photo has
+    # regions in other styles (the fine-tune's crops use `code`). None: `code`.
+    moved_code: torch.Tensor | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,8 @@ class RoundTrainer:
         ratings = inputs.ratings[picked].float().to(device)
         moved = None  # what the moved taste paints, from a few of the shown z's (a mean needs only a few)
         if self.code is not None:
-            moved = grams_of(lossnet, render(self.start, photo, inputs.z[:MOVED_SAMPLES].to(device), self.code), cfg.bf16_lossnet)
+            whole = self.code if inputs.moved_code is None else inputs.moved_code.to(device)
+            moved = grams_of(lossnet, render(self.start, photo, inputs.z[:MOVED_SAMPLES].to(device), whole), cfg.bf16_lossnet)
         self.step_grams = taste_step(shown, [g[picked.to(device)] for g in shown], ratings, style, cfg, start=moved)
         self.picked_images = shown_images[picked.to(device)]  # real examples for the discriminator
 
