@@ -12,6 +12,7 @@ from stylegan_app.engine.images import decode_image, decode_mask
 from stylegan_app.engine.new_style import new_style_taste
 from stylegan_app.engine.presets import check_mix, get_preset, mix_presets, mix_text
 from stylegan_app.engine.progress import Progress
+from stylegan_app.engine.region_suggestions import suggest_regions
 from stylegan_app.engine.regions import check_mask
 from stylegan_app.engine.taste import Taste
 
@@ -31,7 +32,12 @@ class NewRegion:
 
 
 class RegionMethods(ServiceState):
-    """Checking and resolving the regions start_session is given."""
+    """Suggested regions, and checking and resolving the regions start_session is given."""
+
+    def suggest_regions(self, content: Image.Image | bytes | str) -> list[Image.Image]:
+        """Automatic masks for a photo (mode L, its size, white = the region): the sky where there is one, then its
+        largest areas of one colour; at least one for every photo. No model weights, nothing downloaded."""
+        return suggest_regions(decode_image(content, self.limits.images))
 
     def _mix_taste(self, mix: dict[str, float], network: Generator) -> Taste:
         """A mix of presets (checked, normalised) as a taste of the network their codes belong to."""

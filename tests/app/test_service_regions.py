@@ -81,3 +81,11 @@ def test_a_single_style_session_cannot_have_regions(tiny_multi_styles_dir, data_
     with pytest.raises(ValueError, match="need the presets' multi-style network"):
         service.start_session(rgb_image, "solo", regions=[(left_half(), "gamma")])
     assert count(service, store.StyleSession) == 0
+
+
+def test_suggested_regions_come_for_an_upload_and_a_bad_file_is_refused(tiny_multi_styles_dir, data_dir, rgb_image):
+    service = make_service(data_dir, tiny_multi_styles_dir)
+    masks = service.suggest_regions(rgb_image)
+    assert masks and all(m.size == rgb_image.size and m.mode == "L" for m in masks)
+    with pytest.raises(ValueError):
+        service.suggest_regions(b"not an image")
