@@ -13,7 +13,7 @@ from stylegan_app.engine.new_style import new_style_taste
 from stylegan_app.engine.presets import check_mix, get_preset, mix_presets, mix_text
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.region_suggestions import suggest_regions
-from stylegan_app.engine.regions import check_mask
+from stylegan_app.engine.regions import check_mask, outline
 from stylegan_app.engine.taste import Taste
 
 from .service_state import ServiceState
@@ -48,6 +48,16 @@ class RegionMethods(ServiceState):
                 raise ValueError(f"{preset.name} is not a painting of this multi-style network.")
             weights[preset.code_index] = weight
         return Taste.of_mix(weights, style_dim)
+
+    def painted(self, layer: Image.Image | bytes | str) -> bool:
+        """Whether a brush layer (or mask) holds any paint at all."""
+        return decode_mask(layer, self.limits.images).getbbox() is not None
+
+    def outline_regions(self, content: Image.Image | bytes | str, masks: Sequence[Image.Image | bytes | str]) -> Image.Image:
+        """The photo with each region tinted and outlined in its own colour; the masks are checked as start_session
+        checks them (ValueError naming the region that is wrong)."""
+        photo = decode_image(content, self.limits.images)
+        return outline(photo, self._checked_masks([(mask, None) for mask in masks], photo.size))
 
     def _checked_masks(self, regions: Sequence[tuple[Image.Image | bytes | str, Style]], size: tuple[int, int]) -> list[Image.Image]:
         """Each region's mask decoded and checked against the photo's size (width, height), binarised and cleaned."""

@@ -91,3 +91,22 @@ def code_map(base: torch.Tensor, regions: Sequence[tuple[torch.Tensor, torch.Ten
     for k, (_, code) in enumerate(regions, start=1):
         out = out + weights[k][None, None] * code.to(base)[None, :, None, None]
     return out
+
+
+OUTLINE_COLOURS = ((255, 215, 0), (0, 200, 255), (255, 80, 160), (120, 255, 120))
+
+
+def outline(photo: Image.Image, masks: Sequence[Image.Image]) -> Image.Image:
+    """The photo with each region tinted and outlined in its own colour (masks mode L, any size: scaled to the photo's)."""
+    out = photo.convert("RGB")
+    width = max(2, round(0.006 * max(out.size)))
+    for number, mask in enumerate(masks):
+        colour = OUTLINE_COLOURS[number % len(OUTLINE_COLOURS)]
+        inside = torch.from_numpy(np.asarray(mask.convert("L").resize(out.size, Image.Resampling.NEAREST)) > 127).float()
+        grown = F.max_pool2d(inside[None, None], 2 * width + 1, stride=1, padding=width)[0, 0]
+        edge = Image.fromarray(((grown - inside) * 255).byte().numpy(), mode="L")
+        tint = Image.fromarray((inside * 70).byte().numpy(), mode="L")
+        solid = Image.new("RGB", out.size, colour)
+        out = Image.composite(solid, out, tint)
+        out = Image.composite(solid, out, edge)
+    return out

@@ -17,6 +17,7 @@ from .explain_handlers import NO_SESSION_NOTE, ExplainHandlers
 from .history_handlers import HistoryHandlers
 from .hub_handlers import HubHandlers
 from .paint_handlers import NO_MIX, NO_SESSION_STATUS, PaintHandlers
+from .region_handlers import NO_REGIONS, RegionHandlers
 from .request_limits import JobLimiter
 from .service_handle import ServiceHandle
 from .tab_state import TabState
@@ -47,6 +48,7 @@ def build_demo(
     mixable = [p.name for p in presets if p.code_index is not None]
     paint = PaintHandlers(handle, names, JobLimiter(jobs_per_user))
     explain, hub, history = ExplainHandlers(handle), HubHandlers(handle), HistoryHandlers(handle, paint)
+    regions = RegionHandlers(handle, mixable)
     with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
         st = gr.State(TabState())
         gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
@@ -69,6 +71,25 @@ def build_demo(
                         mix_with = gr.Dropdown([NO_MIX, *mixable], value=NO_MIX, label="Mix with", elem_id="mix-with")
                         mix_share = gr.Slider(0.0, 1.0, value=0.3, step=0.05, label="Its share of the mix", elem_id="mix-share")
                     mix_inputs = [mix_with, mix_share]
+                # Regions need presets that are codes of one multi-style network, as mixes do.
+                with gr.Accordion("Regions: a different painting for part of your photo", open=False, elem_id="regions",
+                                  visible=bool(mixable)):  # fmt: skip
+                    region_editor = gr.ImageEditor(
+                        label="Paint a region over your photo with the brush", type="filepath", elem_id="region-editor",
+                        sources=(), transforms=(), layers=False, height=260, brush=gr.Brush(colors=["#ff00cc"], color_mode="fixed"),
+                    )  # fmt: skip
+                    with gr.Row():
+                        suggest_btn = gr.Button("…or suggest regions", elem_id="region-suggest-btn")
+                        region_preset = gr.Dropdown(mixable, value=mixable[0] if mixable else None, label="Its painting",
+                                                    elem_id="region-preset")  # fmt: skip
+                    suggestions = gr.Gallery(label="Suggested regions: click one, then Add", elem_id="region-suggestions", visible=False,
+                                             columns=4, height=150, allow_preview=False)  # fmt: skip
+                    with gr.Row():
+                        add_region_btn = gr.Button("Add this region", elem_id="region-add-btn")
+                        clear_regions_btn = gr.Button("Clear regions", elem_id="region-clear-btn")
+                    region_preview = gr.Image(label="Your regions (used at the next Generate)", type="pil", interactive=False,
+                                              elem_id="region-preview", height=200)  # fmt: skip
+                    region_text = gr.Markdown(NO_REGIONS, elem_id="region-list")
                 with gr.Accordion("Options", open=False):
                     n = gr.Slider(1, limits.max_candidates, value=8, step=1, label="Number of candidates", elem_id="n-candidates")
                     size = gr.Slider(limits.min_size, limits.max_size, value=512, step=64, label="Output size (long side, px)",
@@ -134,6 +155,12 @@ def build_demo(
             rerendered = gr.Image(label="Painted by the current model", type="pil")
 
         paint_outputs = [gallery, status, st]
+        photo.change(regions.on_photo, [st, photo], [region_editor, region_preview, suggestions, region_text, st])
+        suggest_btn.click(refusing(regions.on_suggest, 2), [st, photo], [suggestions, st])
+        suggestions.select(refusing(regions.on_choose_suggestion, 1), [st], st)
+        add_region_btn.click(refusing(regions.on_add, 4), [st, photo, region_editor, region_preset],
+                             [region_editor, region_preview, region_text, st])  # fmt: skip
+        clear_regions_btn.click(regions.on_clear, [st], [region_preview, region_text, st])
         preset.input(paint.forget_shared, [st], [own, st])
         thumbs.select(paint.choose_preset, [st], [preset, own, st])
         share_btn.click(refusing(hub.on_share, 1), [st, share_name], share_result)

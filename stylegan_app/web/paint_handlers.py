@@ -71,14 +71,17 @@ class PaintHandlers:
         with self.limiter.slot(user_key(request)):
             photo_bytes, own_bytes = read_upload(photo), read_upload(own) if own is not None else None
             source = own_bytes if own_bytes is not None else f"hub:{st.shared[0]}@{st.shared[1]}" if st.shared else str(chosen)
-            key = style_key(photo_bytes, source)
+            key = style_key(photo_bytes, source) + str(st.regions)  # new regions, new session
             if st.session is None or st.key != key:
                 if own_bytes is None and st.shared is not None:
+                    if st.regions:
+                        raise ValueError("A shared model paints one style: clear the regions to paint with it.")
                     progress(0.1, desc=f"fetching and checking {st.shared[0]}")
                     st.session = service.start_session_from_hub(photo_bytes, *st.shared)
                 else:
                     style = own_bytes if own_bytes is not None else chosen
-                    st.session = service.start_session(photo_bytes, style, progress=lambda f, m: progress(f, desc=m))
+                    regions = [(read_upload(mask), preset) for mask, preset in st.regions]
+                    st.session = service.start_session(photo_bytes, style, progress=lambda f, m: progress(f, desc=m), regions=regions)
                 st.key = key
             st.settings = {"n": controls["n"], "size": controls["size"], "strength": controls["strength"], "keep_colours": bool(keep)}
             progress(0.9, desc="painting the candidates")

@@ -17,3 +17,6 @@ class TabState:
     history_selected: str | None = None
     settings: dict = field(default_factory=lambda: {"n": 8, "size": 512, "strength": 1.0, "keep_colours": False})
     shared: tuple[str, str | None] | None = None  # (repo id, revision) of a shared model chosen on the Shared tab
+    regions: list[tuple[str, str]] = field(default_factory=list)  # (mask file, preset) per region, bottom first
+    suggested: list[str] = field(default_factory=list)  # mask files of the suggested regions, as the gallery shows them
+    chosen_suggestion: str | None = None  # the suggested mask last clicked
