@@ -76,7 +76,8 @@ def build_demo(
                                   visible=bool(mixable)):  # fmt: skip
                     region_editor = gr.ImageEditor(
                         label="Paint a region over your photo with the brush", type="filepath", elem_id="region-editor",
-                        sources=(), transforms=(), layers=False, height=260, brush=gr.Brush(colors=["#ff00cc"], color_mode="fixed"),
+                        sources=(), transforms=(), layers=False, height=260,
+                        brush=gr.Brush(colors=["#ff00cc"], color_mode="fixed", default_size=40),
                     )  # fmt: skip
                     with gr.Row():
                         suggest_btn = gr.Button("…or suggest regions", elem_id="region-suggest-btn")

@@ -64,13 +64,13 @@ class RegionHandlers:
         regions = [*st.regions, (mask, preset)]
         preview = service.outline_regions(read_upload(photo), [read_upload(path) for path, _ in regions])
         st = replace(st, regions=regions, chosen_suggestion=None)
-        return None if editor is None else {**editor, "layers": []}, preview, region_list(regions), st
+        return {"background": photo, "layers": [], "composite": None}, preview, region_list(regions), st  # a clean canvas
 
     def on_clear(self, st):
         return None, NO_REGIONS, replace(st, regions=[], chosen_suggestion=None)
 
 
 def region_list(regions: list[tuple[str, str]]) -> str:
-    """E.g. "1. great_wave (yellow) · 2. night_cafe (blue)": the regions in the colours of their outlines."""
+    """E.g. "Region 1: great_wave (yellow) · Region 2: night_cafe (blue)": the regions in the colours of their outlines."""
     colours = ("yellow", "blue", "pink", "green")
-    return " · ".join(f"{n}. {preset} ({colours[(n - 1) % len(colours)]})" for n, (_, preset) in enumerate(regions, start=1))
+    return " · ".join(f"Region {n}: {preset} ({colours[(n - 1) % len(colours)]})" for n, (_, preset) in enumerate(regions, start=1))

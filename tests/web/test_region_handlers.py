@@ -44,7 +44,7 @@ def brush_layer(tmp_path, painted: bool = True) -> str:
 def test_a_painted_region_is_added_outlined_and_listed(regions, photo, tmp_path):
     editor = {"background": photo, "layers": [brush_layer(tmp_path)], "composite": None}
     cleared, preview, text, st = regions.on_add(TabState(), photo, editor, "gamma")
-    assert cleared["layers"] == [] and preview.size == (64, 48) and text == "1. gamma (yellow)"
+    assert cleared["layers"] == [] and preview.size == (64, 48) and text == "Region 1: gamma (yellow)"
     assert preview.getpixel((2, 24)) != Image.open(photo).convert("RGB").getpixel((2, 24))  # tinted inside
     assert st.regions == [(editor["layers"][0], "gamma")]
 
