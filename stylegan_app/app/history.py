@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from stylegan_app.engine.explain import attention_overlay, layer_changes, losses_over_rounds, palette_strip, style_layers_before_after
+import torch
+from PIL import Image
+
+from stylegan_app.engine.explain import (
+    attention_from_point,
+    attention_overlay,
+    layer_changes,
+    losses_over_rounds,
+    palette_strip,
+    style_layers_before_after,
+)
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.presets import list_presets
 from stylegan_app.engine.sampling import Proposal, prepare_content
@@ -11,7 +21,10 @@ from stylegan_app.engine.taste_path import RoundTaste, path_rows, path_story
 
 from . import store
 from .candidates import CandidateMethods
+from .checks import check_candidate_ids
 from .views import Explanation, RoundView
+
+EXPLAIN_SIDE = 256  # long side of the photo the Explain tab's attention views are painted at
 
 
 class HistoryMethods(CandidateMethods):
@@ -45,7 +58,7 @@ class HistoryMethods(CandidateMethods):
         generator = self._generator(current)
         rounds = [RoundTaste(v.round, Taste.from_json(v.taste) if v.taste else None, tuple(v.proposal["mean"])) for v in line]
         names = self._painting_names(line[0], generator)
-        photo = prepare_content(self.images.load(session.content_sha), 256, self.limits.max_size)
+        photo = prepare_content(self.images.load(session.content_sha), EXPLAIN_SIDE, self.limits.max_size)
         palettes = palette_strip(
             [("the painting", [self._style_image(session)]), ("your picks", [self.images.load(s) for s in picked_shas[-8:]]),
              ("the latest batch", [c.image for c in batch])]
@@ -60,6 +73,19 @@ class HistoryMethods(CandidateMethods):
             taste_path=path_rows(rounds, names) if names else [],
             taste_story=path_story(rounds, names or []),
         )
+
+    def attention_at(self, session_id: str, candidate_id: str, x: float, y: float) -> Image.Image | None:
+        """Where the point (x, y), as shares of a candidate's width and height, looked in the photo while the candidate
+        was painted (its model, z and code; the self-attention row of that point); None where the model has none."""
+        with self.db() as db:
+            store.check_own_candidates(db, session_id, check_candidate_ids([candidate_id]))
+            row = db.get(store.Candidate, candidate_id)
+            session = db.get(store.StyleSession, session_id)
+            version = db.get(store.ModelVersion, row.version_id)
+        photo = prepare_content(self.images.load(session.content_sha), EXPLAIN_SIDE, self.limits.max_size)
+        z = torch.tensor([row.z], dtype=torch.float32)
+        code = self._candidate_codes(version, [row.mix])
+        return attention_from_point(self._generator(version), photo, z, (x, y), code, self.device)
 
     def _painting_names(self, first: store.ModelVersion, generator: Generator) -> list[str] | None:
         """The titles of the paintings a multi-style session's codes stand for, in code order (from the presets of the

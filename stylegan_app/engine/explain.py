@@ -111,3 +111,31 @@ def attention_overlay(generator: Generator, photo: Image.Image, z: torch.Tensor,
     mask = Image.fromarray((heat.numpy() * 255).astype("uint8")).resize(photo.size, Image.Resampling.BILINEAR)
     red = Image.new("RGB", photo.size, (255, 40, 0))
     return Image.composite(red, photo.convert("RGB"), mask.point(lambda v: v * 0.6))
+
+
+@torch.no_grad()
+def attention_from_point(
+    generator: Generator, photo: Image.Image, z: torch.Tensor, point: tuple[float, float], code: torch.Tensor | None = None,
+    device: str = "cpu",
+) -> Image.Image | None:  # fmt: skip
+    """The photo tinted by where the bottleneck position under `point` (x, y as shares of the width and height) looks:
+    its row of the self-attention map, with the point marked; None without self-attention. code: as Generator takes it."""
+    if generator.attention is None:
+        return None
+    if not all(0.0 <= v <= 1.0 for v in point):
+        raise ValueError("The point must lie on the candidate.")
+    seen = {}
+    hook = generator.attention.register_forward_hook(lambda module, inputs, output: seen.update(x=inputs[0]))
+    try:
+        generator(pil_to_tensor(photo).to(device), z[:1].to(device), None if code is None else code[:1].to(device))
+    finally:
+        hook.remove()
+    h, w = seen["x"].shape[-2:]
+    row, col = min(h - 1, int(point[1] * h)), min(w - 1, int(point[0] * w))
+    heat = generator.attention.weights(seen["x"])[0, row * w + col].view(h, w).float().cpu()  # where that position looks
+    heat = (heat / heat.max().clamp(min=1e-12)).sqrt()  # sqrt: the tail of a sharp map stays visible
+    mask = Image.fromarray((heat.numpy() * 255).astype("uint8")).resize(photo.size, Image.Resampling.BILINEAR)
+    out = Image.composite(Image.new("RGB", photo.size, (255, 40, 0)), photo.convert("RGB"), mask.point(lambda v: v * 0.7))
+    x, y, r = point[0] * photo.width, point[1] * photo.height, max(4, photo.width // 60)
+    ImageDraw.Draw(out).ellipse([x - r, y - r, x + r, y + r], outline=(0, 255, 255), width=max(2, r // 2))
+    return out

@@ -18,7 +18,7 @@ class ExplainHandlers:
 
     def on_explain(self, st):
         if st.session is None:
-            return (None,) * 4 + (gr.update(visible=False), NO_SESSION_NOTE, None, "")
+            return (None,) * 4 + (gr.update(visible=False), NO_SESSION_NOTE, None, "", gr.update(visible=False))
         ex = self.service.get().explain(st.session)
         note = f"Round {ex.round + 1}" + (
             " (nothing learned yet: press *Learn my taste* on the Paint tab)." if ex.round == 0 else f", after {ex.round} round(s)."
@@ -36,7 +36,22 @@ class ExplainHandlers:
             note,
             frame(ex.taste_path),
             story,
+            gr.update(value=getattr(self.pointed(st), "image", None), visible=ex.attention is not None),
         )
+
+    def pointed(self, st):
+        """The candidate the attention view explains: the last one clicked on the Paint tab when it is in the latest
+        batch, else the batch's first; None before any batch."""
+        batch = self.service.get().batch(st.session).candidates if st.session is not None else []
+        return next((c for c in batch if c.id == st.selected), batch[0] if batch else None)
+
+    def on_point(self, st, evt: gr.SelectData):
+        """A click on the candidate: where that point looked in the photo while it was painted."""
+        candidate = self.pointed(st)
+        if candidate is None:
+            raise ValueError("Generate candidates on the Paint tab first, then click a point on one here.")
+        x, y = evt.index
+        return self.service.get().attention_at(st.session, candidate.id, x / candidate.image.width, y / candidate.image.height)
 
 
 def frame(rows: list[dict]) -> pd.DataFrame | None:

@@ -137,6 +137,11 @@ def build_demo(
                     gr.Markdown("**Palettes**: the painting's colours, your picks' (the target you pulled toward) and the latest batch's")
                     palettes = gr.Image(show_label=False, type="pil", elem_id="palettes", height=140)
                 attention = gr.Image(label="Attention over your photo", type="pil", visible=False)
+            with gr.Row():
+                point_candidate = gr.Image(label="Click a point on this candidate (the last you clicked on the Paint tab)", type="pil",
+                                           interactive=False, visible=False, elem_id="attention-candidate", height=300)  # fmt: skip
+                point_attention = gr.Image(label="Where that point looked in your photo", type="pil", interactive=False,
+                                           elem_id="attention-point", height=300)  # fmt: skip
         with gr.Tab("Shared models") as shared_tab:
             shared_note = gr.Markdown("Models other people shared from this app.", elem_id="shared-note")
             shared_gallery = gr.Gallery(label="Click one to choose it", elem_id="shared-models", **{**CANDIDATE_GRID, "columns": 2})
@@ -177,8 +182,19 @@ def build_demo(
         undo_btn.click(refusing(paint.on_undo, 3), [st], paint_outputs)
         download_btn.click(refusing(paint.on_download, 1), [st], files)
         export_btn.click(refusing(paint.on_export, 1), [st], files)
-        explain_outputs = [layers_plot, rounds_plot, changes_plot, palettes, attention, explain_note, taste_plot, taste_story]
-        explain_tab.select(refusing(explain.on_explain, 8), [st], explain_outputs)
+        explain_outputs = [
+            layers_plot,
+            rounds_plot,
+            changes_plot,
+            palettes,
+            attention,
+            explain_note,
+            taste_plot,
+            taste_story,
+            point_candidate,
+        ]
+        explain_tab.select(refusing(explain.on_explain, 9), [st], explain_outputs)
+        point_candidate.select(refusing(explain.on_point, 1), [st], point_attention)
         history_tab.select(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
         round_choice.input(refusing(history.on_history, 4), [st, round_choice], [round_choice, history_gallery, history_text, st])
         history_gallery.select(history.on_history_select, [st], st)

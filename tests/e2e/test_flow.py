@@ -45,6 +45,9 @@ def test_full_flow_generate_pick_learn_undo(page):
     expect(page.locator("#taste-story")).to_contain_text("Round 1: where you started (now 100% The Great Wave off Kanagawa)")
     expect(page.locator("#taste-story")).to_contain_text("Round 2: ")
     expect(page.locator("#taste-path")).to_be_visible()
+    page.locator("#attention-candidate img").click(position={"x": 40, "y": 40})  # a point on the candidate
+    expect(page.locator("#attention-point img")).to_be_visible()
+    screenshot(page, "flow-3b-attention")
     screenshot(page, "flow-3-explain")
     page.get_by_role("tab", name="History").click()
     expect(page.locator("#history-round input")).to_have_value("Round 2 (current)")

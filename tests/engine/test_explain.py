@@ -126,3 +126,18 @@ def test_attention_overlay_tints_the_photo(model_cfg, make_image):
     photo = make_image(50, 37, seed=4)
     overlay = attention_overlay(seeded_generator(replace(model_cfg, attention=True)), photo, seeded_z(0, 2, 8))
     assert overlay.tobytes() != photo.tobytes()
+
+
+def test_a_point_shows_where_its_position_looks(model_cfg):
+    from stylegan_app.engine.explain import attention_from_point
+
+    torch.manual_seed(0)
+    generator = Generator.from_config(replace(model_cfg, attention=True)).eval()
+    photo = Image.new("RGB", (64, 48), (120, 90, 60))
+    photo.paste((20, 200, 240), (0, 0, 32, 24))
+    z = torch.zeros(1, generator.z_dim)
+    here, there = (attention_from_point(generator, photo, z, point) for point in ((0.1, 0.1), (0.9, 0.9)))
+    assert here.size == photo.size and here.tobytes() != there.tobytes()
+    with pytest.raises(ValueError, match="on the candidate"):
+        attention_from_point(generator, photo, z, (1.5, 0.5))
+    assert attention_from_point(Generator.from_config(model_cfg), photo, z, (0.5, 0.5)) is None
