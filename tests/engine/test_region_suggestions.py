@@ -26,6 +26,14 @@ def test_the_sky_comes_first_where_there_is_one():
     assert sky[: sky.shape[0] // 5].mean() > 0.8 and sky[-sky.shape[0] // 5 :].mean() < 0.25  # the tree line stays out
 
 
+def test_a_person_comes_first_where_there_is_one():
+    photo = load_rgb(EXAMPLE_PHOTOS_DIR / "astronaut_eileen_collins.jpg")
+    person = np.asarray(suggest_regions(photo)[0]) > 127
+    h, w = person.shape
+    assert person[int(0.2 * h), int(0.35 * w)] and person[int(0.7 * h), int(0.3 * w)]  # her face and her suit
+    assert not person[int(0.3 * h), int(0.95 * w)]  # the wall beside her
+
+
 def test_a_photo_of_one_colour_still_gets_a_suggestion():
     (mask,) = suggest_regions(Image.new("RGB", (120, 80), (90, 120, 200)))
     top = np.asarray(mask) > 127
