@@ -39,6 +39,7 @@ class CardInfo:
     base_model: str | None = None  # the Hub repo it was pulled from, if any
     base_preset: str | None = None  # the bundled preset it started from, if any
     lineage: tuple[str, ...] = ()  # oldest first: presets and repo@commit it descends from
+    regions: int = 0  # regions of the session's photo painted in other styles (not part of the shared model)
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,16 @@ def model_card(info: CardInfo) -> ModelCard:
     )  # fmt: skip
     settings = "\n".join(f"| {key} | {value} |" for key, value in sorted(info.training.items()))
     chain = " → ".join(info.lineage) if info.lineage else "(none recorded)"
+    regions_note = (
+        f"\n\nThe session it comes from painted {info.regions} region(s) of its photo in other paintings; this model paints a"
+        " whole photo in the session's own style (the regions belong to that photo, not to the model)."
+        if info.regions else ""
+    )  # fmt: skip
     body = f"""
 # A personalised `{LIBRARY_NAME}` style model
 
 A generator `G(photo, z)` that paints photos in the style of {info.style}, fine-tuned to one person's taste over
-{info.rounds} personalisation round(s) from {info.picks} picked candidate(s). Each `z` gives a different take.
+{info.rounds} personalisation round(s) from {info.picks} picked candidate(s). Each `z` gives a different take.{regions_note}
 
 ![Eight candidates of one photo]({SAMPLES_NAME})
 

@@ -29,7 +29,7 @@ def round_settings(cfg: PersonalizeConfig) -> dict:
     return {key: getattr(cfg, key) for key in ROUND_SETTINGS}
 
 
-def card_info(session: StyleSession, rounds: int, picks: int, cfg: PersonalizeConfig, settings: Settings) -> CardInfo:
+def card_info(session: StyleSession, rounds: int, picks: int, cfg: PersonalizeConfig, settings: Settings, regions: int = 0) -> CardInfo:
     """The card's facts: where the style came from and under which licence, the rounds, picks and lineage."""
     if session.style_preset is not None:
         meta = get_preset(session.style_preset, settings.styles_dir).metadata()
@@ -41,7 +41,7 @@ def card_info(session: StyleSession, rounds: int, picks: int, cfg: PersonalizeCo
         style, licence = "a style image of the user's own", "not recorded (uploaded by the user who trained this model)"
     return CardInfo(
         style=style, style_licence=licence, rounds=rounds, picks=picks, training=round_settings(cfg),
-        base_model=session.base_model, base_preset=session.style_preset, lineage=tuple(session.lineage or ()),
+        base_model=session.base_model, base_preset=session.style_preset, lineage=tuple(session.lineage or ()), regions=regions,
     )  # fmt: skip
 
 
@@ -66,8 +66,9 @@ class SharingMethods(ServiceState):
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
             n_picks = store.session_pick_count(db, session_id)
+            n_regions = len(store.session_regions(db, session_id))
         generator = self._painter(version)  # the taste baked in: a single-style model anyone can load
-        info = card_info(session, version.round, n_picks, self.personalize_cfg, self.settings)
+        info = card_info(session, version.round, n_picks, self.personalize_cfg, self.settings, n_regions)
         return hub.export_folder(generator, Path(out_dir), info, sample_sheet(generator, self.device), self._style_image(session))
 
     def push(self, session_id: str, name: str, token: str, user: str | None = None) -> tuple[str, str]:

@@ -89,3 +89,10 @@ def test_suggested_regions_come_for_an_upload_and_a_bad_file_is_refused(tiny_mul
     assert masks and all(m.size == rgb_image.size and m.mode == "L" for m in masks)
     with pytest.raises(ValueError):
         service.suggest_regions(b"not an image")
+
+
+def test_an_export_says_that_the_regions_stay_with_the_photo(tiny_multi_styles_dir, data_dir, rgb_image, tmp_path):
+    service = make_service(data_dir, tiny_multi_styles_dir)
+    sid = service.start_session(rgb_image, "delta", regions=[(left_half(), "gamma")])
+    card = (service.export(sid, tmp_path / "export") / "README.md").read_text()
+    assert "painted 1 region(s) of its photo in other paintings" in card
