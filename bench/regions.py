@@ -8,6 +8,8 @@ candidate, the distance of its left third to painting A and to painting B, and o
 benchmarks' judges (EfficientNet-Lite0 Grams in colour, the Magenta style vector; never losses). A candidate is right
 when its left is nearer A and its right nearer B. Seam: the mean luminance step between neighbouring columns in the
 band around the middle, over the same elsewhere (1 = no edge of its own; a pasted hard seam gives far more).
+The ceiling: the same thirds of candidates painted wholly in A (left) and wholly in B (right), with no regions; where
+even those are not nearer their own painting, the network, not the regions, is what falls short.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ def main() -> None:
     magenta = MagentaJudge(StyleTransfer(device="cpu", threads=args.threads), [load_rgb(p) for p in sorted(PHOTOS_DIR.glob("*.jpg"))])
     colour = EfficientGramJudge()
     print(f"{args.photos} held-out photos, {args.n} candidates at {args.size} px each; left half of the photo in A, the rest in B")
-    print("\n| A (left) | B (right) | judge | left: to A / to B | right: to B / to A | candidates right | seam |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| A (left) | B (right) | judge | left: to A / to B | right: to B / to A | candidates right | seam "
+          "| ceiling: whole A left, to A / to B | whole B right, to B / to A | ceiling right | seam with no seam |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as data:
         svc = StyleService(Settings(data_dir=Path(data), device="cpu"))
         for pair in args.pairs.split(","):
@@ -84,7 +87,8 @@ def main() -> None:
             targets = {"colour": {k: colour.grams(v) for k, v in paintings.items()},
                        "Magenta": {k: magenta.vector(v) for k, v in paintings.items()}}  # fmt: skip
             rows = {judge: [] for judge in targets}
-            seams = []
+            ceiling = {judge: [] for judge in targets}
+            seams, whole_seams = [], []
             for path in paths:
                 photo = load_rgb(path)
                 sid = svc.start_session(photo, b, regions=[(left_half(photo.size), a)])
@@ -94,13 +98,23 @@ def main() -> None:
                     for judge, grams in targets.items():
                         dist = colour.distance if judge == "colour" else magenta.distance
                         rows[judge].append([dist(left, grams[a]), dist(left, grams[b]), dist(right, grams[b]), dist(right, grams[a])])
+                whole = {name: svc.generate(svc.start_session(photo, name), n=args.n, seed=0, size=args.size) for name in (a, b)}
+                for cand_a, cand_b in zip(whole[a], whole[b], strict=True):
+                    left, right = thirds(cand_a.image)[0], thirds(cand_b.image)[1]
+                    whole_seams += [seam_ratio(cand_a.image), seam_ratio(cand_b.image)]
+                    for judge, grams in targets.items():
+                        dist = colour.distance if judge == "colour" else magenta.distance
+                        ceiling[judge].append([dist(left, grams[a]), dist(left, grams[b]), dist(right, grams[b]), dist(right, grams[a])])
             for judge, values in rows.items():
-                v = np.array(values)
+                v, c = np.array(values), np.array(ceiling[judge])
                 right_share = float(np.mean((v[:, 0] < v[:, 1]) & (v[:, 2] < v[:, 3])))
+                ceiling_share = float(np.mean((c[:, 0] < c[:, 1]) & (c[:, 2] < c[:, 3])))
                 print(f"| {a} | {b} | {judge} | {v[:, 0].mean():.3f} / {v[:, 1].mean():.3f} | {v[:, 2].mean():.3f} / {v[:, 3].mean():.3f} "
-                      f"| {right_share:.0%} | {np.mean(seams):.2f} |")  # fmt: skip
+                      f"| {right_share:.0%} | {np.mean(seams):.2f} | {c[:, 0].mean():.3f} / {c[:, 1].mean():.3f} "
+                      f"| {c[:, 2].mean():.3f} / {c[:, 3].mean():.3f} | {ceiling_share:.0%} | {np.mean(whole_seams):.2f} |")  # fmt: skip
     print("\ndistances: colour = EfficientNet-Lite0 Gram distance, Magenta = 1 - centred cosine of style vectors (lower = nearer);")
-    print("seam = luminance steps across the middle band over those elsewhere (1 = the seam adds no edge).")
+    print("seam = luminance steps across the middle band over those elsewhere (1 = the seam adds no edge); 'seam with no")
+    print("seam' is the same ratio for the whole-A and whole-B candidates: what the photo's own middle gives.")
 
 
 if __name__ == "__main__":

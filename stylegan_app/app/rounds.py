@@ -13,6 +13,7 @@ from stylegan_app.config import ROUND_PHOTOS_DIR, PersonalizeConfig
 from stylegan_app.engine.images import load_rgb
 from stylegan_app.engine.personalize import RoundInputs, personalize_round
 from stylegan_app.engine.progress import Progress
+from stylegan_app.engine.regions import CodeMap, code_map
 from stylegan_app.engine.sampling import Proposal
 from stylegan_app.engine.taste import Taste, move_taste
 
@@ -52,7 +53,7 @@ class RoundMethods(ServiceState):
             if not ratings:
                 raise ValueError("Pick at least one candidate of this round before learning your taste.")
             rated = torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32)
-            taste, codes, code = self._moved_taste(version, shown, rated, cfg)
+            taste, codes, code, moved_code = self._moved_taste(version, shown, rated, cfg)
             inputs = RoundInputs(
                 photo=self.images.load(session.content_sha),
                 style=self._style_image(session),
@@ -62,7 +63,7 @@ class RoundMethods(ServiceState):
                 extra_photos=list(round_photos()[: cfg.extra_photos]),
                 codes=codes,
                 code=code,
-                moved_code=None if code is None else self._with_regions(session_id, code[None], self._generator(version).style_codes),
+                moved_code=moved_code,
             )
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
             result = personalize_round(
@@ -83,16 +84,20 @@ class RoundMethods(ServiceState):
 
     def _moved_taste(
         self, version: store.ModelVersion, shown: list[store.Candidate], ratings: torch.Tensor, cfg: PersonalizeConfig
-    ) -> tuple[Taste | None, torch.Tensor | None, torch.Tensor | None]:
+    ) -> tuple[Taste | None, torch.Tensor | CodeMap | None, torch.Tensor | None, torch.Tensor | CodeMap | None]:
         """The round's instant part where the model is multi-style: (the taste moved toward the picks, the shown
-        candidates' codes (N, style_dim), or maps where the session has regions, the moved taste's code (style_dim,));
-        all None for a single-style model."""
+        candidates' codes (N, style_dim), the moved taste's code (style_dim,), and that code over the whole photo
+        (1, style_dim)); the codes over the photo are CodeMaps where the session has regions. All None for a
+        single-style model."""
         if version.taste is None:
-            return None, None, None
+            return None, None, None, None
         taste = Taste.from_json(version.taste)
-        mixes = torch.tensor([list(taste.mix) if c.mix is None else c.mix for c in shown])
+        style_codes = self._generator(version).style_codes
+        mixes = taste.mixes([c.mix for c in shown])
         moved = move_taste(taste, mixes, ratings, cfg.taste_beta, cfg.taste_max_step)
-        return moved, self._candidate_codes(version, mixes.tolist()), moved.code(self._generator(version).style_codes)
+        regions = self._region_codes(version.session_id, style_codes)  # read once for both maps
+        code = moved.code(style_codes)
+        return moved, code_map(taste.codes(mixes, style_codes), regions), code, code_map(code[None], regions)
 
     def stop(self, session_id: str) -> None:
         """Ask a running round of this session to stop; the previous model version stays current."""

@@ -14,7 +14,7 @@ from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
 from stylegan_app.engine.new_style import ADAPT_CONFIG
 from stylegan_app.engine.presets import get_preset
-from stylegan_app.engine.regions import code_map
+from stylegan_app.engine.regions import CodeMap, code_map
 from stylegan_app.engine.taste import Taste
 
 from . import store
@@ -80,25 +80,20 @@ class ServiceState:
             return generator
         return generator.with_code(Taste.from_json(version.taste).code(generator.style_codes)).eval().requires_grad_(False)
 
-    def _candidate_codes(self, version: store.ModelVersion, mixes: list[list[float] | None]) -> torch.Tensor | None:
-        """Codes of candidates with these mixes in the version's taste: (N, style_dim), or (N, style_dim, h, w) maps
+    def _candidate_codes(self, version: store.ModelVersion, mixes: list[list[float] | None]) -> torch.Tensor | CodeMap | None:
+        """Codes of candidates with these mixes (None: the taste's) in the version's taste: (N, style_dim), or a CodeMap
         where the session has regions; None where the version has no taste."""
         if version.taste is None:
             return None
         taste = Taste.from_json(version.taste)
-        mixes_tensor = torch.tensor([list(taste.mix) if mix is None else mix for mix in mixes])
         style_codes = self._generator(version).style_codes
-        return self._with_regions(version.session_id, taste.codes(mixes_tensor, style_codes), style_codes)
+        return code_map(taste.codes(taste.mixes(mixes), style_codes), self._region_codes(version.session_id, style_codes))
 
-    def _with_regions(self, session_id: str, codes: torch.Tensor, style_codes: torch.Tensor) -> torch.Tensor:
-        """codes (N, style_dim) as maps (N, style_dim, h, w) with the session's regions in their own codes; unchanged
-        where the session has none."""
+    def _region_codes(self, session_id: str, style_codes: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """The session's regions as (mask (H, W) weights, style code (style_dim,)) pairs; empty where it has none."""
         with self.db() as db:
             rows = store.session_regions(db, session_id)
-        if not rows:
-            return codes
-        regions = [(self._region_mask(row.mask_sha), Taste.from_json(row.taste).code(style_codes)) for row in rows]
-        return code_map(codes, regions)
+        return [(self._region_mask(row.mask_sha), Taste.from_json(row.taste).code(style_codes)) for row in rows]
 
     def _region_mask(self, sha256: str) -> torch.Tensor:
         """A stored region mask as (H, W) weights in [0, 1], its long side REGION_SIDE px (the code map needs no more)."""

@@ -10,9 +10,24 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 from stylegan_app.config import ModelConfig
+from stylegan_app.engine.regions import CodeMap
 
 OUTPUT_GAIN = 1.2
+REGION_FLOOR = 1e-4  # attention between places that share no region is cut to this share (never exactly 0)
 SUBNORMAL_GUARD = 80.0  # exp(-80) = 1.8e-35 is still a normal float32 (those start at 1.2e-38)
+
+
+def regional_norm(x: torch.Tensor, regions: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """Instance norm within regions: (B, C, H, W), soft weights (R, h, w) summing to 1 -> the weights' blend of
+    (x - mean_r) / std_r, each region's statistics taken over that region alone (as if it were the whole image)."""
+    weights = F.interpolate(regions[None].to(x), size=x.shape[-2:], mode="bilinear", align_corners=False)[0]
+    out = torch.zeros_like(x)
+    for weight in weights:
+        area = weight.sum().clamp_min(eps)
+        mean = (x * weight).sum(dim=(-2, -1), keepdim=True) / area
+        var = ((x - mean).pow(2) * weight).sum(dim=(-2, -1), keepdim=True) / area
+        out = out + weight * (x - mean) * torch.rsqrt(var + eps)
+    return out
 
 
 class ModulatedNorm(nn.Module):
@@ -25,14 +40,16 @@ class ModulatedNorm(nn.Module):
         nn.init.normal_(self.affine.weight, std=0.05)
         nn.init.zeros_(self.affine.bias)
 
-    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        """x: (B, C, H, W); w: (B, w_dim), or (B, w_dim, h, w), resized here to x's size (bilinear: soft seams)."""
+    def forward(self, x: torch.Tensor, w: torch.Tensor, regions: torch.Tensor | None = None) -> torch.Tensor:
+        """x: (B, C, H, W); w: (B, w_dim), or (B, w_dim, h, w), resized here to x's size (bilinear: soft seams);
+        regions: None, or (R, h, w) soft weights, each region normalised on its own (regional_norm)."""
         if w.dim() == 2:
             gamma, beta = self.affine(w)[:, :, None, None].chunk(2, dim=1)  # (B, C, 1, 1) each
         else:
             w = F.interpolate(w, size=x.shape[-2:], mode="bilinear", align_corners=False)
             gamma, beta = F.conv2d(w, self.affine.weight[:, :, None, None], self.affine.bias).chunk(2, dim=1)  # (B, C, H, W)
-        return self.norm(x) * (1.0 + gamma) + beta
+        normed = self.norm(x) if regions is None else regional_norm(x, regions)
+        return normed * (1.0 + gamma) + beta
 
 
 def conv3x3(c_in: int, c_out: int, stride: int = 1) -> nn.Conv2d:
@@ -48,9 +65,9 @@ class ResBlock(nn.Module):
         self.conv1, self.norm1 = conv3x3(channels, channels), ModulatedNorm(channels, w_dim)
         self.conv2, self.norm2 = conv3x3(channels, channels), ModulatedNorm(channels, w_dim)
 
-    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        h = F.relu(self.norm1(self.conv1(x), w))
-        return x + self.norm2(self.conv2(h), w)
+    def forward(self, x: torch.Tensor, w: torch.Tensor, regions: torch.Tensor | None = None) -> torch.Tensor:
+        h = F.relu(self.norm1(self.conv1(x), w, regions))
+        return x + self.norm2(self.conv2(h), w, regions)
 
 
 class SelfAttention(nn.Module):
@@ -64,20 +81,27 @@ class SelfAttention(nn.Module):
         self.gain = nn.Parameter(torch.zeros(1))
         self.last_map: torch.Tensor | None = None  # (B, HW) attention received per position
 
-    def weights(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, C, H, W) -> (B, HW, HW): how much each position (row) takes from every other (column); rows sum to 1."""
+    def weights(self, x: torch.Tensor, regions: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, C, H, W) -> (B, HW, HW): how much each position (row) takes from every other (column); rows sum to 1.
+
+        regions: None, or (R, H, W) soft weights: a position then attends within its own region (the chance two places
+        share a region, sum_r w_r(i) w_r(j), multiplies the weights), so one region's painting does not leak into another.
+        """
         q = self.query(x).flatten(2).transpose(1, 2)  # (B, HW, C/8)
         k = self.key(x).flatten(2)  # (B, C/8, HW)
         logits = q @ k / (k.shape[1] ** 0.5)
+        if regions is not None:
+            places = regions.flatten(1).to(logits)  # (R, HW)
+            logits = logits + torch.log(places.T @ places + REGION_FLOOR)
         # A trained map is sharp (logits spread over hundreds), so most weights are below float32's normal range, and
         # a CPU multiplies such subnormal numbers many times slower (a 512 px photo took 0.79 s instead of 0.21 s).
         # Weights under exp(-SUBNORMAL_GUARD) of the largest are raised to that: normal numbers, a change below 1e-30.
         logits = torch.maximum(logits, logits.amax(dim=-1, keepdim=True) - SUBNORMAL_GUARD)
         return torch.softmax(logits, dim=-1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, regions: torch.Tensor | None = None) -> torch.Tensor:
         b, c, h, w = x.shape
-        attn = self.weights(x)
+        attn = self.weights(x, regions)
         self.last_map = attn.detach().mean(dim=1)
         v = self.value(x).flatten(2)  # (B, C, HW)
         out = (v @ attn.transpose(1, 2)).view(b, c, h, w)
@@ -91,9 +115,9 @@ class UpBlock(nn.Module):
         super().__init__()
         self.conv, self.norm = conv3x3(c_in, c_out), ModulatedNorm(c_out, w_dim)
 
-    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, w: torch.Tensor, regions: torch.Tensor | None = None) -> torch.Tensor:
         x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
-        return F.relu(self.norm(self.conv(x), w))
+        return F.relu(self.norm(self.conv(x), w, regions))
 
 
 class Generator(
@@ -179,29 +203,31 @@ class Generator(
         single.load_state_dict(state)
         return single.train(self.training)
 
-    def map_codes(self, z: torch.Tensor, code_map: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-        """(B, z_dim), (B or 1, style_dim, h, w) -> (B, mapping_dim, *size): the mapping applied at every place of the
-        code map (resized to size), with the same weights as for one code, so a uniform map paints as its code does."""
-        codes = F.interpolate(code_map.to(z.dtype), size=size, mode="bilinear", align_corners=False).expand(z.shape[0], -1, -1, -1)
-        h = torch.cat([z[:, :, None, None].expand(-1, -1, *size), codes], dim=1)
+    def map_codes(self, z: torch.Tensor, codes: CodeMap, size: tuple[int, int]) -> torch.Tensor:
+        """(B, z_dim) and a CodeMap -> (B, mapping_dim, *size): the mapping applied at every place of the map, with the
+        same weights as for one code, so a uniform map paints as its code does."""
+        places = codes.places(size).to(z.dtype).expand(z.shape[0], -1, -1, -1)
+        h = torch.cat([z[:, :, None, None].expand(-1, -1, *size), places], dim=1)
         for layer in self.mapping:
             h = F.conv2d(h, layer.weight[:, :, None, None], layer.bias) if isinstance(layer, nn.Linear) else layer(h)
         return h
 
-    def forward(self, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | CodeMap | None = None) -> torch.Tensor:
         """(B, 3, H, W), (B, z_dim), (B, style_dim) -> (B, 3, H, W); any H, W (padded to a multiple of 8 inside).
 
         code: the painting's style code (see mix), required by a multi-style generator, refused by a single-style one:
-        (B, style_dim) or (1, style_dim), or a map of codes (B or 1, style_dim, h, w) over the image, one per place
-        (regions, engine/regions.py); the map is resized to the body's 1/8 grid and every layer reads it at its own size.
+        (B, style_dim) or (1, style_dim), or a CodeMap (regions, engine/regions.py): every layer reads the code at each
+        place at its own size, and normalises each region by its own statistics.
         """
         if (code is None) != (self.style_codes is None):
             raise ValueError("A multi-style generator needs a style code; a single-style one takes none.")
         h, w = content.shape[-2:]
         pad_h, pad_w = (-h) % 8, (-w) % 8
         x = F.pad(content, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else content
-        if code is not None and code.dim() == 4:
-            style = self.map_codes(z, code, (x.shape[-2] // 8, x.shape[-1] // 8))
+        regions = None
+        if isinstance(code, CodeMap):
+            grid = (x.shape[-2] // 8, x.shape[-1] // 8)
+            style, regions = self.map_codes(z, code, grid), code.weights_at(grid)
         else:
             style = self.mapping(z if code is None else torch.cat([z, code.to(z.dtype).expand(z.shape[0], -1)], dim=1))
         skips = []
@@ -209,11 +235,11 @@ class Generator(
             x = stage(x)
             skips.append(x)  # (B, c0, H/2, W/2), (B, c1, H/4, W/4), (B, c2, H/8, W/8)
         for block in self.body:
-            x = block(x, style)
+            x = block(x, style, regions)
         if self.attention is not None:
-            x = self.attention(x)
+            x = self.attention(x, regions)
         for block, skip in zip(self.up, (skips[1], skips[0]), strict=True):
-            x = block(x, style) + skip
+            x = block(x, style, regions) + skip
         x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
         # A tanh scaled past the pixel range: white is reached at tanh = 0.83, where the gradient is
         # still 0.3, so a bright region of the photo can still learn the painting's colours (a plain

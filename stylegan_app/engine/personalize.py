@@ -39,6 +39,7 @@ from .images import pil_to_tensor, resize_long_side
 from .losses import content_loss, contrast_target, gan_terms, gram, out_of_range, style_layer_losses, user_weighted_target
 from .lossnet import Features, LossNetwork, bf16_autocast
 from .progress import Progress
+from .regions import CodeMap
 from .sampling import Proposal, render
 
 SETUP_SHARE = 0.4  # of a round's progress bar: about its share of the time on a 2-core CPU (3.5 s of 8.5)
@@ -56,11 +57,12 @@ class RoundInputs:
     extra_photos: list[Image.Image] = field(default_factory=list)  # bundled photos against overfitting one image
     # A multi-style generator paints with codes: each shown candidate's (N, style_dim), and the code the round's
     # fine-tune paints with (style_dim,), the taste already moved toward the picks (engine/taste.py). None: single-style.
-    codes: torch.Tensor | None = None
+    # Where the photo has regions in other styles, the shown candidates' codes are a CodeMap (engine/regions.py).
+    codes: torch.Tensor | CodeMap | None = None
     code: torch.Tensor | None = None
-    # What the moved taste paints the whole photo with: (1, style_dim), or a map (1, style_dim, h, w) where the photo has
-    # regions in other styles (the fine-tune's crops use `code`). None: `code`.
-    moved_code: torch.Tensor | None = None
+    # What the moved taste paints the whole photo with: (1, style_dim), or a CodeMap where the photo has regions (the
+    # fine-tune's crops use `code`). None: `code`.
+    moved_code: torch.Tensor | CodeMap | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ forward pass of the multi-style generator paints them all (Generator.forward tak
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -41,18 +42,20 @@ def check_mask(mask: Image.Image, size: tuple[int, int]) -> torch.Tensor:
     return binary
 
 
+def dilate(x: torch.Tensor, radius: int) -> torch.Tensor:
+    """(H, W) grown by `radius` px: each place takes the largest value within a square of side 2 * radius + 1."""
+    return F.max_pool2d(x[None, None], 2 * radius + 1, stride=1, padding=radius)[0, 0]
+
+
+def erode(x: torch.Tensor, radius: int) -> torch.Tensor:
+    """(H, W) shrunk by `radius` px (the smallest value within the square)."""
+    return -dilate(-x, radius)
+
+
 def clean(binary: torch.Tensor, speck: int) -> torch.Tensor:
     """(H, W) 0/1 -> the same without specks and pinholes narrower than about `speck` px (a morphological open, then close)."""
-    kernel = max(3, 2 * (speck // 2) + 1)
-    x = binary[None, None]
-
-    def dilate(t: torch.Tensor) -> torch.Tensor:
-        return F.max_pool2d(t, kernel, stride=1, padding=kernel // 2)
-
-    def erode(t: torch.Tensor) -> torch.Tensor:
-        return -F.max_pool2d(-t, kernel, stride=1, padding=kernel // 2)
-
-    return erode(dilate(dilate(erode(x))))[0, 0]
+    radius = max(1, speck // 2)
+    return erode(dilate(dilate(erode(binary, radius), radius), radius), radius)
 
 
 def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -78,19 +81,49 @@ def soft_weights(masks: Sequence[torch.Tensor]) -> torch.Tensor:
     return torch.stack(weights)
 
 
-def code_map(base: torch.Tensor, regions: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
-    """The session's code (N, D) or (D,) and (mask (H, W), code (D,)) per region -> (N, D, H/GRID, W/GRID) codes.
+@dataclass(frozen=True)
+class CodeMap:
+    """Style codes over the image: one code per region for each candidate, and where each region lies.
 
-    N is one code per candidate (an explorer's code differs from the taste's); the regions keep theirs.
+    codes: (N, R + 1, D), the session's code first, then each region's (one row per candidate: an explorer's session
+    code differs from the taste's); weights: (R + 1, h, w), soft, summing to 1 at every place (shared by the batch).
+    The generator reads the code at each place as the weights' blend of the codes, and normalises each region's
+    features by that region's own statistics, so what one region paints does not shift another's colours.
     """
+
+    codes: torch.Tensor
+    weights: torch.Tensor
+
+    def __len__(self) -> int:
+        return self.codes.shape[0]
+
+    def __getitem__(self, rows: slice) -> CodeMap:
+        return CodeMap(self.codes[rows], self.weights)
+
+    def to(self, *args: object, **kwargs: object) -> CodeMap:
+        """Both tensors moved, like Tensor.to."""
+        return CodeMap(self.codes.to(*args, **kwargs), self.weights.to(*args, **kwargs))
+
+    def weights_at(self, size: tuple[int, int]) -> torch.Tensor:
+        """(R + 1, *size): the weights resized (bilinear, so they still sum to 1)."""
+        return F.interpolate(self.weights[None], size=size, mode="bilinear", align_corners=False)[0]
+
+    def places(self, size: tuple[int, int]) -> torch.Tensor:
+        """(N, D, *size): the code at every place."""
+        return torch.einsum("nrd,rhw->ndhw", self.codes, self.weights_at(size).to(self.codes))
+
+
+def code_map(base: torch.Tensor, regions: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor | CodeMap:
+    """The session's code (N, D) or (D,) and (mask (H, W), code (D,)) per region -> their CodeMap, on a grid of
+    H/GRID x W/GRID cells; with no regions, the codes (N, D) as they are."""
     base = base.reshape(-1, base.shape[-1])
+    if not regions:
+        return base
     weights = soft_weights([mask for mask, _ in regions])  # (R + 1, H, W)
     h, w = weights.shape[-2:]
     weights = F.adaptive_avg_pool2d(weights[None], (max(1, round(h / GRID)), max(1, round(w / GRID))))[0]  # (R + 1, h, w)
-    out = weights[0][None, None] * base[:, :, None, None]
-    for k, (_, code) in enumerate(regions, start=1):
-        out = out + weights[k][None, None] * code.to(base)[None, :, None, None]
-    return out
+    own = torch.stack([code.to(base) for _, code in regions])  # (R, D)
+    return CodeMap(torch.cat([base[:, None], own[None].expand(base.shape[0], -1, -1)], dim=1), weights)
 
 
 OUTLINE_COLOURS = ((255, 215, 0), (0, 200, 255), (255, 80, 160), (120, 255, 120))
@@ -103,7 +136,7 @@ def outline(photo: Image.Image, masks: Sequence[Image.Image]) -> Image.Image:
     for number, mask in enumerate(masks):
         colour = OUTLINE_COLOURS[number % len(OUTLINE_COLOURS)]
         inside = torch.from_numpy(np.asarray(mask.convert("L").resize(out.size, Image.Resampling.NEAREST)) > 127).float()
-        grown = F.max_pool2d(inside[None, None], 2 * width + 1, stride=1, padding=width)[0, 0]
+        grown = dilate(inside, width)
         edge = Image.fromarray(((grown - inside) * 255).byte().numpy(), mode="L")
         tint = Image.fromarray((inside * 70).byte().numpy(), mode="L")
         solid = Image.new("RGB", out.size, colour)

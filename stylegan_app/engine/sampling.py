@@ -12,6 +12,7 @@ from PIL import Image
 from .generator import Generator
 from .images import pil_to_tensor, resize_long_side, tensor_to_pil
 from .lossnet import bf16_autocast
+from .regions import CodeMap
 
 
 def seeded_z(seed: int, n: int, z_dim: int) -> torch.Tensor:
@@ -59,32 +60,34 @@ def prepare_content(content: Image.Image, size: int | None, max_side: int) -> Im
     return resize_long_side(content, side)
 
 
-def render_each(generator: Generator, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> Iterator[torch.Tensor]:
+def render_each(
+    generator: Generator, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | CodeMap | None = None
+) -> Iterator[torch.Tensor]:
     """G(content_i, z_i, code_i) as (1, 3, H, W) tensors, one image at a time (faster than a batch on a small CPU), no
     gradients.
 
     content: (1, 3, H, W), shared by every row of z, or (N, 3, H, W), one per row of z (N, Z); code likewise (1, D) or
-    (N, D) for a multi-style generator, None for a single-style one.
+    (N, D) for a multi-style generator, or a CodeMap of 1 or N rows (regions), None for a single-style one.
     """
     if content.shape[0] not in (1, z.shape[0]):
         raise ValueError(f"content holds {content.shape[0]} images for {z.shape[0]} rows of z")
-    if code is not None and code.shape[0] not in (1, z.shape[0]):
-        raise ValueError(f"code holds {code.shape[0]} rows for {z.shape[0]} rows of z")
+    if code is not None and len(code) not in (1, z.shape[0]):
+        raise ValueError(f"code holds {len(code)} rows for {z.shape[0]} rows of z")
     for i in range(z.shape[0]):
         image = content if content.shape[0] == 1 else content[i : i + 1]
-        row_code = None if code is None else (code if code.shape[0] == 1 else code[i : i + 1]).to(content.device)
+        row_code = None if code is None else (code if len(code) == 1 else code[i : i + 1]).to(content.device)
         with torch.no_grad():  # not around the yield: the caller's grad mode stays its own
             out = generator(image, z[i : i + 1].to(content.device), row_code)
         yield out
 
 
-def render(generator: Generator, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | None = None) -> torch.Tensor:
+def render(generator: Generator, content: torch.Tensor, z: torch.Tensor, code: torch.Tensor | CodeMap | None = None) -> torch.Tensor:
     """(N, 3, H, W): every image of render_each in one tensor."""
     return torch.cat(list(render_each(generator, content, z, code)))
 
 
 def generate(
-    generator: Generator, content: Image.Image, z: torch.Tensor, device: str = "cpu", code: torch.Tensor | None = None
+    generator: Generator, content: Image.Image, z: torch.Tensor, device: str = "cpu", code: torch.Tensor | CodeMap | None = None
 ) -> list[Image.Image]:
     """One stylised image per row of z, as PIL images: what a user sees, so under bfloat16 autocast where the device has
     it natively (a 512 px candidate 26% faster on this project's CPU, within 0.2 grey levels on average of float32).
@@ -95,7 +98,7 @@ def generate(
 
 
 def generate_fitting_memory(
-    generator: Generator, content: Image.Image, z: torch.Tensor, device: str, min_side: int, code: torch.Tensor | None = None
+    generator: Generator, content: Image.Image, z: torch.Tensor, device: str, min_side: int, code: torch.Tensor | CodeMap | None = None
 ) -> list[Image.Image]:
     """generate(), repeated at half the size while the GPU runs out of memory, down to a long side of min_side."""
     while True:

@@ -44,6 +44,10 @@ class Taste:
         offset = code.detach().float().cpu() - mix @ codes.detach().float().cpu()
         return cls(tuple(mix.tolist()), tuple(offset.tolist()))
 
+    def mixes(self, mixes: Sequence[Sequence[float] | None]) -> torch.Tensor:
+        """(N, n_styles): each candidate's mix, this taste's own where a candidate has none (None)."""
+        return torch.tensor([list(self.mix) if mix is None else list(mix) for mix in mixes], dtype=torch.float32)
+
     def codes(self, mixes: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
         """(N, n_styles) mixes -> (N, style_dim) codes, each with this taste's offset."""
         return mixes.to(codes) @ codes + torch.tensor(self.offset, dtype=codes.dtype, device=codes.device)

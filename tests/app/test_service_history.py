@@ -4,7 +4,6 @@
 import numpy as np
 import pytest
 import torch
-from test_service import service, session  # noqa: F401 (the same tiny service and session fixtures)
 
 from stylegan_app.engine import sampling
 

@@ -4,8 +4,10 @@ from dataclasses import asdict, replace
 
 import pytest
 import torch
+import torch.nn.functional as F
 
-from stylegan_app.engine.generator import OUTPUT_GAIN, Generator, ModulatedNorm, SelfAttention
+from stylegan_app.engine.generator import OUTPUT_GAIN, Generator, ModulatedNorm, SelfAttention, regional_norm
+from stylegan_app.engine.regions import CodeMap
 
 
 def content(height: int = 37, width: int = 50, batch: int = 1, seed: int = 0) -> torch.Tensor:
@@ -168,26 +170,58 @@ def test_with_code_bakes_the_code_into_an_identical_single_style_generator(model
     assert baked.style_codes is None and baked.config.n_styles == 0
 
 
+def halves(height: int, width: int) -> torch.Tensor:
+    """(2, height, width) weights: the left half, then the right."""
+    left = torch.zeros(height, width)
+    left[:, : width // 2] = 1.0
+    return torch.stack([left, 1.0 - left])
+
+
 def test_a_uniform_map_of_codes_paints_as_its_code(model_cfg):
-    generator = seeded_generator(replace(model_cfg, n_styles=3, style_dim=4))
+    generator = seeded_generator(replace(model_cfg, n_styles=3, style_dim=4, attention=True))
     code = generator.mix(torch.tensor([[0.2, 0.5, 0.3]]))
     with torch.no_grad():
-        torch.testing.assert_close(generator(content(), noise(), code[:, :, None, None].expand(-1, -1, 5, 7)),
+        torch.testing.assert_close(generator(content(), noise(), CodeMap(code[:, None], torch.ones(1, 5, 7))),
                                    generator(content(), noise(), code))  # fmt: skip
 
 
-def test_a_map_of_two_codes_paints_each_half_in_its_own(model_cfg):
-    generator = seeded_generator(replace(model_cfg, n_styles=2, style_dim=4), seed=3)
-    with torch.no_grad():  # codes far apart and a strong modulation, as in a trained network
+def strongly_styled(model_cfg, n_styles: int) -> Generator:
+    """A random multi-style generator with codes far apart and a strong modulation, as in a trained network."""
+    generator = seeded_generator(replace(model_cfg, n_styles=n_styles, style_dim=4, attention=True), seed=3)
+    with torch.no_grad():
         generator.style_codes.mul_(4.0)
+        generator.attention.gain.fill_(1.0)
         for norm in (m for m in generator.modules() if isinstance(m, ModulatedNorm)):
             norm.affine.weight.mul_(10.0)
-        a, b = generator.style_codes[:1], generator.style_codes[1:]
-        code_map = torch.cat([a[:, :, None, None].expand(-1, -1, 8, 8), b[:, :, None, None].expand(-1, -1, 8, 8)], dim=3)
-        photo = content(64, 96)
-        both, only_a, only_b = (generator(photo, noise(), c) for c in (code_map, a, b))
-    # Away from the seam in the middle. Not equal to the one-code outputs: instance norm pools each layer over the
-    # whole image, so one region's statistics reach into the other.
+    return generator
+
+
+def test_a_map_of_two_codes_paints_each_half_in_its_own(model_cfg):
+    generator = strongly_styled(model_cfg, 2)
+    a, b = generator.style_codes[:1], generator.style_codes[1:]
+    photo = content(64, 96)
+    with torch.no_grad():
+        both, only_a, only_b = (generator(photo, noise(), c) for c in (CodeMap(torch.stack([a, b], dim=1), halves(8, 12)), a, b))
+    # Away from the seam in the middle. Not equal to the one-code outputs: those normalise over the whole image, each
+    # half of the map over itself, and convolutions see across the seam.
     left, right = slice(0, 32), slice(64, 96)
-    assert (both[..., left] - only_a[..., left]).abs().mean() < 0.6 * (both[..., left] - only_b[..., left]).abs().mean()
-    assert (both[..., right] - only_b[..., right]).abs().mean() < 0.6 * (both[..., right] - only_a[..., right]).abs().mean()
+    assert (both[..., left] - only_a[..., left]).abs().mean() < 0.75 * (both[..., left] - only_b[..., left]).abs().mean()
+    assert (both[..., right] - only_b[..., right]).abs().mean() < 0.75 * (both[..., right] - only_a[..., right]).abs().mean()
+
+
+def test_one_region_s_painting_does_not_reach_into_another(model_cfg):
+    """Each region is normalised on its own statistics and attends within itself: changing the right half's painting
+    leaves the left half (away from the seam) nearly as it was."""
+    generator = strongly_styled(model_cfg, 3)
+    a, b, c = (generator.style_codes[k : k + 1] for k in range(3))
+    photo, weights = content(64, 96), halves(8, 12)
+    with torch.no_grad():
+        ab, ac = (generator(photo, noise(), CodeMap(torch.stack([a, other], dim=1), weights)) for other in (b, c))
+    left, right = slice(0, 32), slice(64, 96)
+    # Measured 0.27 (convolutions still see across the seam); 0.72 with instance norm over the whole image.
+    assert (ab[..., left] - ac[..., left]).abs().mean() < 0.4 * (ab[..., right] - ac[..., right]).abs().mean()
+
+
+def test_regional_norm_of_one_region_is_instance_norm():
+    x = content(16, 24, batch=2)
+    torch.testing.assert_close(regional_norm(x, torch.ones(1, 2, 3)), F.instance_norm(x), atol=1e-4, rtol=1e-4)

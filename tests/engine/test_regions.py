@@ -59,7 +59,12 @@ def test_a_later_region_covers_an_earlier_one():
 
 def test_the_map_holds_each_region_code_in_its_place():
     base, region = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
-    codes = code_map(torch.stack([base, 2 * base]), [(check_mask(left_half(), (96, 64)), region)])
+    codes = code_map(torch.stack([base, 2 * base]), [(check_mask(left_half(), (96, 64)), region)]).places((8, 12))
     assert codes.shape == (2, 2, 8, 12)
     torch.testing.assert_close(codes[0, :, :, 0], region[:, None].expand(-1, 8), atol=0.01, rtol=0)
     torch.testing.assert_close(codes[1, :, :, -1], 2 * base[:, None].expand(-1, 8), atol=0.02, rtol=0)
+
+
+def test_without_regions_the_codes_stay_as_they_are():
+    base = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    assert code_map(base, []) is not None and torch.equal(code_map(base, []), base)
