@@ -1,4 +1,5 @@
-"""A generator ready to paint candidates in one style: a preset, or a new style image adapted from the nearest preset."""
+"""A generator ready to paint candidates in one style: a preset, a new style image adapted from the nearest preset, or a
+model folder (a style model, a CycleGAN collection model, or a pix2pix model that paints drawings)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 from PIL import Image
 
 from stylegan_app.config import Limits, Settings
-from stylegan_app.engine.checkpoint import check_folder, load_generator
+from stylegan_app.engine.checkpoint import check_folder, load_model
+from stylegan_app.engine.dcgan import CanvasGenerator
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.images import decode_image
+from stylegan_app.engine.pix2pix import UNet, translate
 from stylegan_app.engine.preset_models import load_mix, load_preset
 from stylegan_app.engine.presets import list_presets, parse_mix
 from stylegan_app.engine.progress import Progress
@@ -19,9 +22,9 @@ from .checks import check_count, check_seed, check_size
 
 
 class Stylizer:
-    """Holds one generator and makes seeded candidates with it."""
+    """Holds one generator and makes seeded candidates with it: variants by z, or by dropout noise for pix2pix."""
 
-    def __init__(self, generator: Generator, name: str, device: str, limits: Limits = Limits()) -> None:
+    def __init__(self, generator: Generator | UNet, name: str, device: str, limits: Limits = Limits()) -> None:
         self.generator = generator.to(device).eval()
         self.name, self.device, self.limits = name, device, limits
 
@@ -36,7 +39,11 @@ class Stylizer:
             return cls(load_mix(parse_mix(style), settings.styles_dir, device), style, device, settings.limits)
         if Path(style).is_dir():
             check_folder(Path(style))  # an exported or downloaded model: untrusted, checked before any tensor is read
-            return cls(load_generator(Path(style), device), Path(style).name, device, settings.limits)
+            model = load_model(Path(style), device)
+            if isinstance(model, CanvasGenerator):
+                raise ValueError(f"{Path(style).name} is a DCGAN model: it paints new canvases from noise, not photos "
+                                 f"(python -m stylegan_app sample --model {style} OUTDIR).")  # fmt: skip
+            return cls(model, Path(style).name, device, settings.limits)
         if not Path(style).is_file() and style.count("/") == 1 and not style.startswith((".", "/")):
             from .hub import pull
 
@@ -53,10 +60,14 @@ class Stylizer:
     def candidates(
         self, content: Image.Image, n: int = 8, seed: int = 0, size: int | None = None, proposal: Proposal | None = None
     ) -> list[Image.Image]:
-        """n stylised versions of content, one per z drawn from the proposal (default: the prior) with seed."""
+        """n stylised versions of content, one per z drawn from the proposal (default: the prior) with seed; for a pix2pix
+        model, one per draw of its dropout noise (seed, seed + 1, ...)."""
         check_count(n, self.limits)
         check_size(size, self.limits)
         check_seed(seed, self.limits)
+        if isinstance(self.generator, UNet):
+            photo = prepare_content(content, size, self.limits.max_size)
+            return translate(self.generator, photo, n, seed, max(photo.size), self.device)
         proposal = proposal or Proposal.prior(self.generator.z_dim)
         z = proposal.sample(seed, n)
         return generate(self.generator, prepare_content(content, size, self.limits.max_size), z, self.device)

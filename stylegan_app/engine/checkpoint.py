@@ -1,4 +1,9 @@
-"""Generator checkpoints in the Hugging Face layout, written atomically, safetensors only."""
+"""Model checkpoints in the Hugging Face layout, written atomically, safetensors only.
+
+config.json holds the network's constructor arguments and, for the other GANs' networks, its "kind" ("unet" for
+pix2pix and CycleGAN models, "dcgan"); a folder without a kind holds the style generator. Every kind loads through the
+same checks.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,15 @@ from pathlib import Path
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
+from torch import nn
 
 from stylegan_app.config import CONFIG_NAME, WEIGHTS_NAME, ModelConfig
 
 from .generator import Generator
 
-GENERATOR_ARGS = tuple(f.name for f in fields(ModelConfig))  # what config.json may hold
+GENERATOR_ARGS = tuple(f.name for f in fields(ModelConfig))  # what a style generator's config.json may hold
+STYLE_KIND = "style"  # the kind of a folder whose config.json names none
+KIND_NAMES = {STYLE_KIND: "style", "unet": "pix2pix or CycleGAN (U-Net)", "dcgan": "DCGAN canvas"}  # for messages
 MAX_CONFIG_BYTES = 64 * 1024
 MAX_WEIGHTS_BYTES = 256 * 1024 * 1024  # the presets are about 5 MB
 MAX_HEADER_BYTES = 1024 * 1024
@@ -55,51 +63,83 @@ def atomic_save_tensors(path: Path, tensors: dict[str, torch.Tensor], metadata: 
     atomic_write(path, lambda tmp: save_file(cpu, str(tmp), metadata=metadata))
 
 
-def save_generator(generator: Generator, folder: Path) -> None:
+def model_kinds() -> dict[str, tuple[type[nn.Module], tuple[str, ...]]]:
+    """Each kind of network a model folder may hold, with the arguments its config.json may give."""
+    from .dcgan import CanvasGenerator
+    from .pix2pix import UNet
+
+    return {
+        STYLE_KIND: (Generator, GENERATOR_ARGS),
+        UNet.KIND: (UNet, UNet.ARGS),
+        CanvasGenerator.KIND: (CanvasGenerator, CanvasGenerator.ARGS),
+    }
+
+
+def save_model(model: nn.Module, folder: Path) -> None:
     """Write config.json and model.safetensors (weights first, so a config never points at nothing)."""
     folder = Path(folder)
-    atomic_save_tensors(folder / WEIGHTS_NAME, generator.state_dict(), metadata={"format": "pt"})
-    atomic_write_json(folder / CONFIG_NAME, generator.config_dict())
+    atomic_save_tensors(folder / WEIGHTS_NAME, model.state_dict(), metadata={"format": "pt"})
+    atomic_write_json(folder / CONFIG_NAME, model.config_dict())
 
 
-def read_config(folder: Path) -> dict:
-    """config.json as generator arguments, refusing unknown keys."""
+save_generator = save_model  # the style generator's name for it, as most callers save one
+
+
+def read_config(folder: Path) -> tuple[str, dict]:
+    """(kind, constructor arguments) from config.json, refusing an unknown kind or argument."""
     try:
         config = json.loads((Path(folder) / CONFIG_NAME).read_text())
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"Cannot read {Path(folder) / CONFIG_NAME}: {exc}") from None
     if not isinstance(config, dict):
-        raise ValueError(f"{Path(folder) / CONFIG_NAME} must hold a JSON object of generator settings")
-    unknown = set(config) - set(GENERATOR_ARGS)
+        raise ValueError(f"{Path(folder) / CONFIG_NAME} must hold a JSON object of model settings")
+    kind = config.pop("kind", STYLE_KIND)
+    kinds = model_kinds()
+    if kind not in kinds:
+        raise ValueError(f"{Path(folder) / CONFIG_NAME} names an unknown kind of model {kind!r}; known: {sorted(kinds)}")
+    unknown = set(config) - set(kinds[kind][1])
     if unknown:
-        raise ValueError(f"Unknown generator settings in {Path(folder) / CONFIG_NAME}: {sorted(unknown)}")
-    return config
+        raise ValueError(f"Unknown {kind} model settings in {Path(folder) / CONFIG_NAME}: {sorted(unknown)}")
+    return kind, config
 
 
-def build_generator(config: dict, source: Path) -> Generator:
-    """A generator from checked config arguments (random weights)."""
+def build_model(kind: str, config: dict, source: Path) -> nn.Module:
+    """A network of this kind from checked config arguments (random weights)."""
     try:
-        return Generator(**config)
+        return model_kinds()[kind][0](**config)
     except (TypeError, ValueError, RuntimeError) as exc:  # RuntimeError: torch refuses negative sizes
-        raise ValueError(f"Invalid generator settings in {source}: {exc}") from None
+        raise ValueError(f"Invalid {kind} model settings in {source}: {exc}") from None
 
 
-def load_generator(folder: Path, device: str = "cpu") -> Generator:
-    """Load and validate a generator folder; refuses unknown config keys, wrong tensors or non-finite values."""
+def load_model(folder: Path, device: str = "cpu") -> nn.Module:
+    """Load and validate a model folder of any kind; refuses unknown config keys, wrong tensors or non-finite values."""
     folder = Path(folder)
-    generator = build_generator(read_config(folder), folder / CONFIG_NAME)
+    model = build_model(*read_config(folder), folder / CONFIG_NAME)
     try:
         state = load_file(str(folder / WEIGHTS_NAME))
     except (OSError, SafetensorError) as exc:
         raise ValueError(f"Cannot read {folder / WEIGHTS_NAME}: {exc}") from None
-    check_state(state, generator.state_dict())
-    generator.load_state_dict(state, strict=True)
-    return generator.to(device).eval()
+    check_state(state, model.state_dict())
+    model.load_state_dict(state, strict=True)
+    return model.to(device).eval()
+
+
+def model_kind(folder: Path) -> str:
+    """The kind of network a model folder holds (config.json read and checked, no tensor)."""
+    return read_config(folder)[0]
+
+
+def load_generator(folder: Path, device: str = "cpu") -> Generator:
+    """Load and validate a style generator folder; a folder of another kind is refused, saying what it holds."""
+    kind = model_kind(folder)
+    if kind != STYLE_KIND:
+        raise ValueError(f"{Path(folder).name} holds a {KIND_NAMES[kind]} model, not a style model.")
+    return load_model(folder, device)
 
 
 def check_folder(folder: Path) -> None:
     """Check an untrusted model folder before reading any tensor: file sizes, the safetensors header, and exact
-    tensor names, shapes and dtypes against what its config builds. load_generator then checks the values."""
+    tensor names, shapes and dtypes against what its config builds. load_model (or load_generator) then checks the values."""
     folder = Path(folder)
     for name, limit in ((CONFIG_NAME, MAX_CONFIG_BYTES), (WEIGHTS_NAME, MAX_WEIGHTS_BYTES)):
         path = folder / name
@@ -107,7 +147,7 @@ def check_folder(folder: Path) -> None:
             raise ValueError(f"The model has no {name}.")
         if path.stat().st_size > limit:
             raise ValueError(f"{name} is {path.stat().st_size:,} bytes; the limit is {limit:,}.")
-    expected = build_generator(read_config(folder), folder / CONFIG_NAME).state_dict()
+    expected = build_model(*read_config(folder), folder / CONFIG_NAME).state_dict()
     header = read_safetensors_header(folder / WEIGHTS_NAME)
     found = {name: (SAFETENSORS_DTYPES.get(entry["dtype"]), tuple(entry["shape"])) for name, entry in header.items()}
     check_state_shapes(found, {name: (t.dtype, tuple(t.shape)) for name, t in expected.items()})

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
+from PIL import Image
+
+from .images import pil_to_tensor, resize_long_side
 
 
 def upscale_to(image: torch.Tensor, crop: int) -> torch.Tensor:
@@ -42,3 +47,8 @@ class CropSampler:
             image = self.images[int(torch.randint(len(self.images), (1,), generator=rng))]
             crops.append(random_crop(image, self.crop, rng))
         return torch.cat(crops)
+
+
+def image_sampler(images: Sequence[Image.Image], side: int, crop: int) -> CropSampler:
+    """A CropSampler over these images, each resized to this long side first."""
+    return CropSampler([pil_to_tensor(resize_long_side(image.convert("RGB"), side)) for image in images], crop)

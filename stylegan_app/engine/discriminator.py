@@ -10,12 +10,15 @@ from .losses import hinge_d_loss
 
 
 class PatchDiscriminator(nn.Module):
-    """Spectrally normalised conv stack; (B, 3, H, W) in [-1, 1] -> (B, 1, H/2^k, W/2^k) logits."""
+    """Spectrally normalised conv stack; (B, in_channels, H, W) in [-1, 1] -> (B, 1, H/2^k, W/2^k) logits.
 
-    def __init__(self, channels: tuple[int, ...] | list[int] = (32, 64, 128)) -> None:
+    in_channels: 3 for images; 6 for pix2pix's (input, output) pairs, stacked, so it judges the pair, not the output alone.
+    """
+
+    def __init__(self, channels: tuple[int, ...] | list[int] = (32, 64, 128), in_channels: int = 3) -> None:
         super().__init__()
         layers: list[nn.Module] = []
-        c_in = 3
+        c_in = in_channels
         for c_out in channels:
             layers += [spectral_norm(nn.Conv2d(c_in, c_out, 4, stride=2, padding=1)), nn.LeakyReLU(0.2)]
             c_in = c_out
