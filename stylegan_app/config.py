@@ -12,6 +12,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLE_DIR = PACKAGE_DIR / "bundled" if (PACKAGE_DIR / "bundled").is_dir() else PACKAGE_DIR.parent
 CHECKPOINTS_DIR = BUNDLE_DIR / "checkpoints"
 STYLES_DIR = CHECKPOINTS_DIR / "styles"
+GANS_DIR = CHECKPOINTS_DIR / "gans"  # the shipped models of the other GANs (sketch, collection and canvas models)
 EXAMPLE_PHOTOS_DIR = BUNDLE_DIR / "examples" / "photos"  # held out of preset training
 ROUND_PHOTOS_DIR = CHECKPOINTS_DIR / "photos"  # bundled photos a round adds against overfitting one image
 LOSSNET_PATH = CHECKPOINTS_DIR / "lossnet" / "vgg16_imagenet.safetensors"
@@ -188,10 +189,12 @@ class Settings:
     device: str = "auto"
     styles_dir: Path = STYLES_DIR
     limits: Limits = field(default_factory=Limits)
+    gans_dir: Path = GANS_DIR
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         object.__setattr__(self, "styles_dir", Path(self.styles_dir))
+        object.__setattr__(self, "gans_dir", Path(self.gans_dir))
         if self.database_url is None:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'app.db'}")
 

@@ -143,3 +143,25 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'app.db'}"
     return request.getfixturevalue("postgres").create_database()
+
+
+@pytest.fixture(scope="session")
+def tiny_gans_dir(tmp_path_factory):
+    """The other GANs' models, tiny and untrained, in the shipped layout: a sketch, a collection and a canvas model."""
+    import json
+
+    from stylegan_app.engine.checkpoint import save_model
+    from stylegan_app.engine.dcgan import CanvasGenerator
+    from stylegan_app.engine.pix2pix import UNet
+
+    root = tmp_path_factory.mktemp("gans")
+    torch.manual_seed(0)
+    for name, mode, model in (
+        ("sketchy", "pix2pix", UNet(4, 3)),
+        ("prints", "cyclegan", UNet(4, 3)),
+        ("waves", "dcgan", CanvasGenerator(8, 4, 16)),
+    ):
+        save_model(model, root / name)
+        (root / name / "metadata.json").write_text(json.dumps({"mode": mode, "title": name.title()}))
+        smooth_image(64, 32, seed=3).save(root / name / "samples.jpg")
+    return root

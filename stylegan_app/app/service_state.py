@@ -47,6 +47,7 @@ class ServiceState:
         self._lock = threading.Lock()  # guards the per-session locks
         self._session_locks: dict[str, threading.Lock] = {}
         self._stop_flags: dict[str, threading.Event] = {}
+        self._gan_networks: dict = {}  # the other GANs' shipped networks by folder, loaded once (gan_painting.py)
 
     def warm_up(self) -> None:
         """Import what the first round needs and nothing before it does: torch's optimisers import torch._dynamo on

@@ -17,10 +17,9 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from .checkpoint import atomic_write_json, save_model
 from .crops import image_sampler
 from .discriminator import PatchDiscriminator, discriminator_step
-from .gan_trainer import GanTrainer, adam, run_metadata
+from .gan_trainer import GanTrainer, adam, save_run
 from .losses import hinge_g_loss
 from .pix2pix import UNet, check_crop
 from .progress import Progress
@@ -30,7 +29,7 @@ from .progress import Progress
 class CycleGANConfig:
     """The two U-Nets, the discriminators and their training."""
 
-    channels: int = 32  # the U-Nets' first level (pix2pix's UNet)
+    channels: int = 24  # the U-Nets' first level (pix2pix's UNet)
     depth: int = 5
     dropout: float = 0.5  # the U-Nets' noise: a photo's candidates differ
     cycle_weight: float = 10.0  # the paper's lambda
@@ -134,7 +133,5 @@ def train_cyclegan(
     metadata.json to out_dir; the resume state holds both directions."""
     trainer = CycleGANTrainer(photos, paintings, cfg, device)
     losses = trainer.fit(cfg.steps, out_dir, cfg.checkpoint_every, progress, should_stop)
-    save_model(trainer.to_painting, out_dir)
-    metadata = run_metadata("cyclegan", trainer, cfg, losses, command, photos=len(photos), paintings=len(paintings))
-    atomic_write_json(Path(out_dir) / "metadata.json", metadata)
+    save_run("cyclegan", trainer.to_painting, trainer, cfg, losses, out_dir, command, photos=len(photos), paintings=len(paintings))
     return trainer.to_painting

@@ -17,10 +17,9 @@ import torch
 from PIL import Image
 from torch import nn
 
-from .checkpoint import atomic_write_json, save_model
 from .crops import image_sampler
 from .discriminator import PatchDiscriminator, discriminator_step
-from .gan_trainer import GanTrainer, adam, run_metadata
+from .gan_trainer import GanTrainer, adam, save_run
 from .images import tensor_to_pil
 from .losses import hinge_g_loss
 from .progress import Progress
@@ -31,7 +30,7 @@ class DCGANConfig:
     """The canvas generator, its discriminator and their training."""
 
     z_dim: int = 64
-    channels: int = 32  # the last layer's width; each earlier layer doubles it, up to 8x
+    channels: int = 24  # the last layer's width; each earlier layer doubles it, up to 8x
     size: int = 64  # canvas side in pixels: a power of two, 16 or more
     source_side: int = 192  # long side the paintings are resized to before patches are cut (canvas = a third of it)
     steps: int = 3000
@@ -121,8 +120,7 @@ def train_dcgan(
     """Train (or resume) a canvas generator; writes config.json, model.safetensors and metadata.json to out_dir."""
     trainer = DCGANTrainer(paintings, cfg, device)
     losses = trainer.fit(cfg.steps, out_dir, cfg.checkpoint_every, progress, should_stop)
-    save_model(trainer.generator, out_dir)
-    atomic_write_json(Path(out_dir) / "metadata.json", run_metadata("dcgan", trainer, cfg, losses, command, paintings=len(paintings)))
+    save_run("dcgan", trainer.generator, trainer, cfg, losses, out_dir, command, paintings=len(paintings))
     return trainer.generator
 
 

@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
-from .checkpoint import atomic_save_tensors
+from .checkpoint import atomic_save_tensors, atomic_write_json, save_model
 from .progress import Progress
 
 RESUME_NAME = "resume.safetensors"
@@ -109,6 +109,51 @@ class GanTrainer:
 def adam(params, lr: float) -> torch.optim.Adam:
     """The Adam the GAN papers use (beta1 0.5: momentum that does not carry a discriminator's old verdicts along)."""
     return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
+
+
+# What each mode's model does, its Hub task, and how it is used from the command line (for its model card).
+USES = {
+    "pix2pix": ("image-to-image", "A line drawing (dark lines on white) in, paintings out, one per draw of its dropout noise",
+                "python -m stylegan_app stylize --style {folder} --n 4 drawing.png out/"),
+    "cyclegan": ("image-to-image", "A photo in, the photo in its collection's manner out, one take per draw of its dropout noise",
+                 "python -m stylegan_app stylize --style {folder} --n 4 photo.jpg out/"),
+    "dcgan": ("unconditional-image-generation", "New canvases from noise alone, in the manner of its painting(s)",
+              "python -m stylegan_app sample --model {folder} --n 8 out/"),
+}  # fmt: skip
+
+
+def save_run(
+    mode: str, network: nn.Module, trainer: GanTrainer, cfg, losses: dict[str, float], out_dir: Path, command: str, **data: int
+) -> None:
+    """A finished (or stopped) run's model folder: config.json and model.safetensors, metadata.json, and README.md."""
+    from huggingface_hub import ModelCard, ModelCardData
+
+    out_dir = Path(out_dir)
+    save_model(network, out_dir)
+    metadata = run_metadata(mode, trainer, cfg, losses, command, **data)
+    atomic_write_json(out_dir / "metadata.json", metadata)
+    task, what, usage = USES[mode]
+    card = ModelCardData(library_name="stylegan_app", pipeline_tag=task, tags=[mode, "gan"], license="mit")
+    settings = "\n".join(f"| {key} | {value} |" for key, value in sorted(metadata["config"].items()))
+    body = f"""
+# A `stylegan_app` {mode} model
+
+{what}.
+
+```bash
+{usage.format(folder=out_dir.name)}
+```
+
+## Training
+
+`{command or "(not recorded)"}`: {metadata["steps"]} steps in {metadata["seconds"]} s on {metadata["device"]} (torch
+{metadata["torch"]}), data: {", ".join(f"{v} {k}" for k, v in data.items())}.
+
+| setting | value |
+|---|---|
+{settings}
+"""
+    ModelCard(f"---\n{card.to_yaml()}\n---\n{body}").save(out_dir / "README.md")
 
 
 def run_metadata(mode: str, trainer: GanTrainer, cfg, losses: dict[str, float], command: str, **data: int) -> dict:

@@ -17,10 +17,9 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from .checkpoint import atomic_write_json, save_model
 from .crops import random_crop
 from .discriminator import PatchDiscriminator, discriminator_step
-from .gan_trainer import GanTrainer, adam, run_metadata
+from .gan_trainer import GanTrainer, adam, save_run
 from .images import load_rgb, pil_to_tensor, resize_long_side, tensor_to_pil
 from .losses import hinge_g_loss
 from .progress import Progress
@@ -32,7 +31,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 class Pix2PixConfig:
     """The U-Net, its PatchGAN and their training."""
 
-    channels: int = 32  # the U-Net's first level; each deeper level doubles it, up to 8x
+    channels: int = 24  # the U-Net's first level; each deeper level doubles it, up to 8x
     depth: int = 5  # levels down (and up): the input is padded to a multiple of 2**depth
     dropout: float = 0.5  # on the decoder's innermost levels, in training and when painting: the noise
     l1_weight: float = 100.0  # the paper's lambda
@@ -190,8 +189,7 @@ def train_pix2pix(
     """Train (or resume) a pix2pix model; writes config.json, model.safetensors and metadata.json to out_dir."""
     trainer = Pix2PixTrainer(pairs, cfg, device)
     losses = trainer.fit(cfg.steps, out_dir, cfg.checkpoint_every, progress, should_stop)
-    save_model(trainer.generator, out_dir)
-    atomic_write_json(Path(out_dir) / "metadata.json", run_metadata("pix2pix", trainer, cfg, losses, command, pairs=len(pairs)))
+    save_run("pix2pix", trainer.generator, trainer, cfg, losses, out_dir, command, pairs=len(pairs))
     return trainer.generator
 
 

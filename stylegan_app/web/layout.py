@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 import gradio as gr
 from gradio.utils import get_space
 
-from stylegan_app.config import EXAMPLE_PHOTOS_DIR, STYLES_DIR, Limits
+from stylegan_app.config import GANS_DIR, STYLES_DIR, Limits
 from stylegan_app.engine.presets import list_presets
 
+from .components import CANDIDATE_GRID, EXAMPLE_PHOTOS, GPU_GROUP
 from .events import path_only, refusing
 from .explain_handlers import NO_SESSION_NOTE, ExplainHandlers
+from .gan_handlers import GanHandlers
+from .gan_tabs import gan_tabs
 from .history_handlers import HistoryHandlers
 from .hub_handlers import HubHandlers
 from .paint_handlers import NO_MIX, NO_SESSION_STATUS, PaintHandlers
@@ -25,9 +28,6 @@ from .tab_state import TabState
 if TYPE_CHECKING:
     from stylegan_app.app.service import StyleService  # imports torch: only for type hints here
 
-EXAMPLE_PHOTOS = sorted(str(p) for p in EXAMPLE_PHOTOS_DIR.glob("*.jpg"))
-CANDIDATE_GRID = {"columns": 4, "height": "auto", "allow_preview": False, "object_fit": "contain"}  # whole images: the mark is at the edge
-GPU_GROUP = "gpu"  # generate, learn and re-render share one queue slot: one model job at a time
 HOW_TO = (
     "**1.** Upload a photo (or click an example). **2.** Choose a painting, or upload your own. "
     "**3.** *Generate*: 8 takes on your photo. **4.** Click the ones you like (click again to unpick). "
@@ -36,19 +36,25 @@ HOW_TO = (
 
 
 def build_demo(
-    service: StyleService | Callable[[], StyleService], jobs_per_user: int = 1, styles_dir: Path | None = None, limits: Limits = Limits()
+    service: StyleService | Callable[[], StyleService],
+    jobs_per_user: int = 1,
+    styles_dir: Path | None = None,
+    limits: Limits = Limits(),
+    gans_dir: Path | None = None,
 ) -> gr.Blocks:
-    """The whole app: Paint, Explain, Shared models and History tabs.
+    """The whole app: Paint, Sketch, Collections, Canvas, Explain, Shared models and History tabs.
 
     service: the service, or a function that builds it (in the background, so the page is up before torch is).
     """
     handle = ServiceHandle(service)
     presets = list_presets(styles_dir or (service.settings.styles_dir if hasattr(service, "settings") else STYLES_DIR))
+    gans = gans_dir or (service.settings.gans_dir if hasattr(service, "settings") else GANS_DIR)
     names, paintings = [p.name for p in presets], [str(p.style_path) for p in presets]
     mixable = [p.name for p in presets if p.code_index is not None]
     paint = PaintHandlers(handle, names, JobLimiter(jobs_per_user))
     explain, hub, history = ExplainHandlers(handle), HubHandlers(handle), HistoryHandlers(handle, paint)
     regions = RegionHandlers(handle, mixable)
+    other_gans = GanHandlers(handle, paint.limiter, gans)
     with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
         st = gr.State(TabState())
         gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
@@ -120,6 +126,7 @@ def build_demo(
                         share_name = gr.Textbox(label="Model name (under your own account)", value="my-style", elem_id="share-name")
                         share_btn = gr.Button("Share", elem_id="share-btn")
                     share_result = gr.Markdown(elem_id="share-result")
+        gan_tabs(other_gans, limits)
         with gr.Tab("Explain") as explain_tab:
             explain_note = gr.Markdown(NO_SESSION_NOTE, elem_id="explain-note")
             with gr.Row():

@@ -56,6 +56,8 @@ def test_training_writes_the_model_and_what_it_was_trained_with(tmp_path, style_
     train_dcgan([style_image], tmp_path, TINY)
     assert isinstance(load_model(tmp_path), CanvasGenerator)
     assert '"mode": "dcgan"' in (tmp_path / "metadata.json").read_text()
+    card = (tmp_path / "README.md").read_text()  # the Hugging Face layout's model card
+    assert "pipeline_tag: unconditional-image-generation" in card and "python -m stylegan_app sample --model" in card
 
 
 def test_300_steps_paint_canvases_nearer_the_painting_than_noise_or_a_flat_colour(tmp_path):

@@ -126,3 +126,18 @@ def test_a_service_built_in_the_background_is_warmed_up_once_it_is_ready():
             warmed.set()
 
     assert ServiceHandle(lambda: Service()).get().presets() == [] and warmed.wait(5)
+
+
+def test_the_other_gans_tabs_are_shown_where_their_models_ship(tiny_styles_dir, tiny_gans_dir, data_dir, tmp_path):
+    from stylegan_app.web.layout import build_demo
+
+    settings = Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, gans_dir=tiny_gans_dir, device="cpu")
+    demo = build_demo(StyleService(settings))
+    tabs = {c["props"].get("label"): c["props"].get("visible") for c in demo.config["components"] if c.get("type") == "tabitem"}
+    assert tabs["Sketch"] is not False and tabs["Collections"] is not False and tabs["Canvas"] is not False
+    ids = {c.get("props", {}).get("elem_id") for c in demo.config["components"]}
+    assert {"sketchpad", "sketch-btn", "sketch-paintings", "collection-btn", "collection-takes", "canvas-btn", "canvases"} <= ids
+    empty = Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, gans_dir=tmp_path / "none", device="cpu")
+    tabs = {c["props"].get("label"): c["props"].get("visible") for c in build_demo(StyleService(empty)).config["components"]
+            if c.get("type") == "tabitem"}  # fmt: skip
+    assert tabs["Canvas"] is False  # no canvas model ships: no empty tab
