@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import gradio as gr
+from PIL import Image
 
 from stylegan_app.config import Limits
 from stylegan_app.engine.gan_models import list_gan_models
@@ -12,6 +13,8 @@ from stylegan_app.engine.gan_models import list_gan_models
 from .components import CANDIDATE_GRID, EXAMPLE_PHOTOS, GPU_GROUP
 from .events import path_only, refusing
 from .gan_handlers import GanHandlers
+
+BLANK_SHEET = Image.new("RGB", (512, 384), "white")
 
 
 def first(titles: list[str]) -> str | None:
@@ -27,7 +30,9 @@ def gan_tabs(other_gans: GanHandlers, limits: Limits) -> None:
     with gr.Tab("Sketch", visible=bool(sketch_models)), gr.Row():
         with gr.Column(scale=1, min_width=320):
             gr.Markdown("Draw with the brush (dark lines on white), or upload a line drawing; a sketch model paints it.")
-            sketchpad = gr.Sketchpad(label="Your drawing", type="filepath", elem_id="sketchpad", height=320,
+            # A white sheet to draw on (with a background the brush is ready at once; PNG, not the lossy default).
+            sketchpad = gr.Sketchpad(BLANK_SHEET, label="Your drawing", type="filepath", elem_id="sketchpad", height=340, layers=False,
+                                     transforms=(), format="png", canvas_size=BLANK_SHEET.size,
                                      brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=4))  # fmt: skip
             sketch_upload = path_only(gr.Image(label="…or upload a drawing (used instead)", type="filepath", elem_id="sketch-upload",
                                                sources=["upload"], height=140))  # fmt: skip
