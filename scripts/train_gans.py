@@ -108,7 +108,8 @@ def cmd_sheet(name: str) -> Path:
             photo = load_rgb(EXAMPLES / "photos" / photo_name)
             source = line_drawing(photo) if mode == "pix2pix" else photo
             tiles += [source, *translate(model, source, 3, seed=0, side=320)]
-            labels += ["drawing" if mode == "pix2pix" else "photo", "painting 1", "painting 2", "painting 3"]
+            word = "painting" if mode == "pix2pix" else "take"
+            labels += ["drawing" if mode == "pix2pix" else "photo", *(f"{word} {k}" for k in (1, 2, 3))]
         columns = 4
     sheet = contact_sheet(tiles, columns=columns, tile=256, labels=labels)
     path = folder(name) / "samples.jpg"

@@ -234,7 +234,7 @@ def test_pull_refuses_a_header_claiming_more_data_than_the_file_holds(tmp_path, 
 
 def test_pull_refuses_an_unknown_config_key(tmp_path, files):
     config = {**json.loads(files[CONFIG_NAME]), "activation": "gelu"}
-    with pytest.raises(ValueError, match="Unknown generator settings"):
+    with pytest.raises(ValueError, match="Unknown style model settings"):
         pull(REPO, cache_dir=cached(tmp_path, {**files, CONFIG_NAME: json.dumps(config).encode()}))
 
 
