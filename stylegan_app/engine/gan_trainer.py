@@ -85,11 +85,11 @@ class GanTrainer:
             self.load_state_tensors(load_file(str(resume_path)))
         started, previous = time.perf_counter(), self.seconds
         losses: dict[str, float] = {}
+        for net in self.networks.values():
+            net.train()
         while self.step_index < steps:
             if should_stop is not None and should_stop():
                 break
-            for net in self.networks.values():
-                net.train()
             step_losses = self.step()
             self.step_index += 1
             losses = {k: 0.9 * losses.get(k, v) + 0.1 * v for k, v in step_losses.items()}  # smoothed for display
