@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls at start
 
+from stylegan_app.engine.cpu_threads import set_wait_policy  # noqa: E402
+
+set_wait_policy()  # OpenMP threads sleep while they wait: before anything imports torch
+
 from starlette.middleware import Middleware  # noqa: E402
 
 from stylegan_app.config import Settings  # noqa: E402

@@ -52,6 +52,7 @@ MODELS = {
     "canvas_great_wave": ("dcgan", "The Great Wave (Hokusai)", ("hokusai_great_wave",), ["--size", "64"]),
     "canvas_van_gogh_cafes": ("dcgan", "Van Gogh's cafés at night", ("van_gogh_night_cafe", "van_gogh_cafe_terrace_at_night"),
                               ["--size", "64"]),
+    "canvas_van_gogh_harvest": ("dcgan", "The Harvest (Van Gogh)", ("van_gogh_the_harvest",), ["--size", "64"]),
 }  # fmt: skip
 
 

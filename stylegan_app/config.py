@@ -145,6 +145,7 @@ class PersonalizeConfig:
     batch_crops: int = 2
     extra_photos: int = 3  # bundled photos added so the round does not overfit one image
     lr: float = 1e-3
+    gan_lr: float = 2e-4  # a round's lr for the other GANs' models (trained at 2e-4; at 1e-3 a round moved a canvas model away)
     d_lr: float = 2e-4
     content_weight: float = 1.0  # relative: squared error over the squared size of G_r's relu2_2 features
     style_weight: float = 1.0  # relative, per layer: squared Gram error over the target's squared size
@@ -190,6 +191,7 @@ class Settings:
     styles_dir: Path = STYLES_DIR
     limits: Limits = field(default_factory=Limits)
     gans_dir: Path = GANS_DIR
+    threads: int | None = None  # torch threads of a CPU job; None: as many as cores are idle before it (engine/cpu_threads.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -200,9 +202,13 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Build settings from STYLEGAN_APP_DATA, DATABASE_URL and STYLEGAN_APP_DEVICE."""
+        """Build settings from STYLEGAN_APP_DATA, DATABASE_URL, STYLEGAN_APP_DEVICE and STYLEGAN_APP_THREADS."""
+        threads = os.environ.get("STYLEGAN_APP_THREADS", "").strip()
+        if threads and (not threads.isdigit() or int(threads) < 1):
+            raise ValueError(f"STYLEGAN_APP_THREADS must be a whole number of threads, 1 or more, not {threads!r}.")
         return cls(
             data_dir=Path(os.environ.get("STYLEGAN_APP_DATA", "data")),
             database_url=os.environ.get("DATABASE_URL") or None,
             device=os.environ.get("STYLEGAN_APP_DEVICE", "auto"),
+            threads=int(threads) if threads else None,
         )

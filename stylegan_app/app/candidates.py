@@ -8,17 +8,18 @@ from collections.abc import Mapping, Sequence
 import torch
 from PIL import Image
 
+from stylegan_app.engine.gan_candidates import candidate_seeds
 from stylegan_app.engine.output_controls import finish
 from stylegan_app.engine.sampling import Proposal, generate_fitting_memory, prepare_content
 from stylegan_app.engine.taste import Taste, explore
 
 from . import store
 from .checks import check_candidate_ids, check_count, check_ratings, check_seed, check_size, check_strength
-from .service_state import ServiceState
+from .gan_sessions import GanSessionMethods
 from .views import BatchView, Candidate
 
 
-class CandidateMethods(ServiceState):
+class CandidateMethods(GanSessionMethods):
     """StyleService's candidates and picks: generate, batch, toggle_pick, pick, unpick, picks, render."""
 
     def generate(
@@ -31,7 +32,8 @@ class CandidateMethods(ServiceState):
         keep_colours: bool = False,
     ) -> list[Candidate]:
         """n candidates from the session's current model, z drawn from its proposal: one new batch, stored so any can be
-        re-rendered. strength blends each painting with the photo (1 = painting only); keep_colours keeps the photo's colours."""
+        re-rendered. strength blends each painting with the photo (1 = painting only); keep_colours keeps the photo's colours
+        (both for style sessions: a GAN session's candidates are its model's own)."""
         check_count(n, self.limits)
         check_size(size, self.limits)
         seed = secrets.randbelow(self.limits.max_seed) if seed is None else seed
@@ -40,14 +42,19 @@ class CandidateMethods(ServiceState):
         with self.db() as db:
             session = store.get_session(db, session_id)
             version = store.current_version(db, session_id)
-        photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
+        self._cpu_job()
         cfg = self.personalize_cfg
         z = Proposal(**version.proposal).sample(seed, n, cfg.prior_fraction)
-        taste = None if version.taste is None else Taste.from_json(version.taste)
-        mixes = None if taste is None else explore(taste, n, seed, cfg.explore_fraction, cfg.explore_step).tolist()
-        codes = None if mixes is None else self._candidate_codes(version, mixes)
-        painted = generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size, codes)
-        images = [finish(image, photo, strength, bool(keep_colours)) for image in painted]
+        mixes = None
+        if session.gan_model is not None:
+            images = self._gan_paint(session, version, z, candidate_seeds(seed, n), size)
+        else:
+            photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
+            taste = None if version.taste is None else Taste.from_json(version.taste)
+            mixes = None if taste is None else explore(taste, n, seed, cfg.explore_fraction, cfg.explore_step).tolist()
+            codes = None if mixes is None else self._candidate_codes(version, mixes)
+            painted = generate_fitting_memory(self._generator(version), photo, z, self.device, self.limits.min_size, codes)
+            images = [finish(image, photo, strength, bool(keep_colours)) for image in painted]
         batch_id = store.new_id()
         with self.db.begin() as db:
             rows = [
@@ -91,6 +98,9 @@ class CandidateMethods(ServiceState):
             row = db.get(store.Candidate, candidate_id)
             session = db.get(store.StyleSession, session_id)
             version = store.current_version(db, session_id) if current_model else db.get(store.ModelVersion, row.version_id)
+        self._cpu_job()
+        if session.gan_model is not None:
+            return self._gan_paint(session, version, torch.tensor([row.z], dtype=torch.float32), [row.seed + row.position], size)[0]
         photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
         z = torch.tensor([row.z], dtype=torch.float32)
         codes = self._candidate_codes(version, [row.mix])

@@ -47,7 +47,7 @@ class HistoryMethods(CandidateMethods):
     def explain(self, session_id: str) -> Explanation:
         """Losses per round and per layer, which generator blocks the last round moved, palettes and attention."""
         with self.db() as db:
-            session = store.get_session(db, session_id)
+            session = store.get_style_session(db, session_id, "The explanation")
             line = store.live_versions(db, session_id)
             parent = db.get(store.ModelVersion, line[-1].parent_id) if line[-1].parent_id is not None else None
             shown = [r for v in line for r in store.version_candidates(db, v.id)]
@@ -78,9 +78,9 @@ class HistoryMethods(CandidateMethods):
         """Where the point (x, y), as shares of a candidate's width and height, looked in the photo while the candidate
         was painted (its model, z and code; the self-attention row of that point); None where the model has none."""
         with self.db() as db:
+            session = store.get_style_session(db, session_id, "The attention view")
             store.check_own_candidates(db, session_id, check_candidate_ids([candidate_id]))
             row = db.get(store.Candidate, candidate_id)
-            session = db.get(store.StyleSession, session_id)
             version = db.get(store.ModelVersion, row.version_id)
         photo = prepare_content(self.images.load(session.content_sha), EXPLAIN_SIDE, self.limits.max_size)
         z = torch.tensor([row.z], dtype=torch.float32)

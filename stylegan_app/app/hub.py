@@ -7,10 +7,13 @@ A token is passed straight to the client and never logged, stored or put into a 
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from huggingface_hub import HfApi, ModelCard, ModelCardData, snapshot_download
+from huggingface_hub import HfApi, ModelCard, ModelCardData, constants, snapshot_download
 from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 from PIL import Image
 
@@ -25,6 +28,34 @@ PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$")  # a Hub user or repo name
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 REVISION = re.compile(r"[A-Za-z0-9._/-]{1,100}")  # a branch, tag or commit id
+PROBE_TIMEOUT_S = 0.8  # how long the Hub's host may take to accept a connection before the app says "offline"
+UNREACHABLE = "The Hugging Face Hub is unreachable from here"
+
+
+def hub_reachable(endpoint: str | None = None, timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """Whether the Hub's host accepts a TCP connection within timeout; False at once in offline mode.
+
+    Asked before every call that needs the network, because huggingface_hub retries a failed request five times with
+    growing waits (24 s with no network, a log line each). The probe runs in a thread so that a name lookup that hangs
+    (a resolver has its own, longer timeouts) cannot hold the caller past timeout either.
+    """
+    if constants.HF_HUB_OFFLINE:
+        return False
+    url = urlsplit(endpoint or constants.ENDPOINT)
+    address = (url.hostname or "", url.port or (443 if url.scheme == "https" else 80))
+    answered: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection(address, timeout=timeout):
+                answered.append(True)
+        except OSError:
+            answered.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answered and answered[0])
 
 
 @dataclass(frozen=True)
@@ -175,6 +206,8 @@ def push(folder: Path, name: str, token: str, user: str | None = None, endpoint:
         raise ValueError(f"Export the model first: {', '.join(missing)} missing.")
     check_model_name(name)  # a malformed name is refused before any Hub call, whoami included
     repo_id = own_repo_id(user, name) if user is not None else None
+    if not hub_reachable(endpoint):
+        raise ValueError(f"{UNREACHABLE}, so the model cannot be shared now: try again when online.")
     api = HfApi(endpoint=endpoint, token=token)
     try:
         repo_id = repo_id or own_repo_id(api.whoami()["name"], name)
@@ -197,10 +230,10 @@ def pull(repo_id: str, revision: str | None = None, cache_dir: Path | None = Non
         not isinstance(revision, str) or not REVISION.fullmatch(revision) or ".." in revision or revision.startswith("/")
     ):
         raise ValueError("A revision is a branch, tag or commit id.")
-    try:
+    try:  # offline, the local cache answers at once (a revision resolved before, or main)
         folder = Path(
             snapshot_download(repo_id, revision=revision, allow_patterns=[*SHARED_FILES, *(f"*{s}" for s in PICKLE_SUFFIXES)],
-                              cache_dir=cache_dir, endpoint=endpoint)
+                              cache_dir=cache_dir, endpoint=endpoint, local_files_only=not hub_reachable(endpoint))
         )  # fmt: skip
     except (RepositoryNotFoundError, RevisionNotFoundError):
         raise ValueError(f"No model {repo_id!r} at revision {revision or 'main'} on the Hub.") from None
@@ -225,10 +258,13 @@ def check_shared_folder(folder: Path) -> Generator:
 
 def list_shared(limit: int = 24, endpoint: str | None = None) -> list[SharedModel]:
     """Models of this library on the Hub, most liked first; ValueError saying the Hub is unreachable when it is."""
+    offline = ValueError(f"{UNREACHABLE} (offline), so shared models cannot be listed now.")
+    if not hub_reachable(endpoint):
+        raise offline
     api = HfApi(endpoint=endpoint)
     try:
         models = list(api.list_models(filter=LIBRARY_NAME, sort="likes", limit=limit))
-    except Exception:  # offline mode, no network, DNS, HTTP errors: all mean "cannot browse now"
-        raise ValueError("The Hugging Face Hub is unreachable from here, so shared models cannot be listed now.") from None
+    except Exception:  # the network went away since the probe, DNS, HTTP errors: all mean "cannot browse now"
+        raise offline from None
     base = (endpoint or api.endpoint).rstrip("/")
     return [SharedModel(m.id, f"{base}/{m.id}/resolve/main/{SAMPLES_NAME}", m.likes or 0, m.downloads or 0) for m in models]

@@ -11,7 +11,7 @@ from PIL import Image
 
 from stylegan_app.config import ROUND_PHOTOS_DIR, PersonalizeConfig
 from stylegan_app.engine.images import load_rgb
-from stylegan_app.engine.personalize import RoundInputs, personalize_round
+from stylegan_app.engine.personalize import RoundInputs, RoundResult, personalize_round
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.regions import CodeMap, code_map
 from stylegan_app.engine.sampling import Proposal
@@ -19,11 +19,11 @@ from stylegan_app.engine.taste import Taste, move_taste
 
 from . import store
 from .checks import check_steps
-from .service_state import ServiceState
+from .gan_sessions import GanSessionMethods
 from .views import PersonalizeReport
 
 
-class RoundMethods(ServiceState):
+class RoundMethods(GanSessionMethods):
     """StyleService's rounds: personalize, stop, undo, undo_to."""
 
     def personalize(
@@ -53,34 +53,46 @@ class RoundMethods(ServiceState):
             if not ratings:
                 raise ValueError("Pick at least one candidate of this round before learning your taste.")
             rated = torch.tensor([ratings.get(c.id, 0) for c in shown], dtype=torch.float32)
-            taste, codes, code, moved_code = self._moved_taste(version, shown, rated, cfg)
-            inputs = RoundInputs(
-                photo=self.images.load(session.content_sha),
-                style=self._style_image(session),
-                z=torch.tensor([c.z for c in shown], dtype=torch.float32),
-                ratings=rated,
-                proposal=Proposal(**version.proposal),
-                extra_photos=list(round_photos()[: cfg.extra_photos]),
-                codes=codes,
-                code=code,
-                moved_code=moved_code,
-            )
+            self._cpu_job()
+            stopping = lambda: stop.is_set() or (should_stop is not None and should_stop())  # noqa: E731
             cfg = replace(cfg, seed=version.id)  # a fresh draw of crops and z each round, reproducible
-            result = personalize_round(
-                self._generator(version), self.lossnet(), inputs, cfg, device=self.device, progress=progress,
-                should_stop=lambda: stop.is_set() or (should_stop is not None and should_stop()), on_step=on_step,
-            )  # fmt: skip
+            taste = None
+            if session.gan_model is not None:
+                result = self._gan_round(session, self._generator(version), shown, rated, Proposal(**version.proposal),
+                                         replace(cfg, lr=cfg.gan_lr), progress, stopping, on_step)  # fmt: skip
+            else:
+                taste, result = self._style_round(session, version, shown, rated, cfg, progress, stopping, on_step)
             if result is None:
                 return PersonalizeReport(version.round, 0.0, [], stopped=True)
             new_round = version.round + 1
             relative, sha = self.models.save(result.generator, session_id, new_round)
             with self.db.begin() as db:
                 db.add(store.ModelVersion(session_id=session_id, round=new_round, parent_id=version.id, path=relative, sha256=sha,
-                                          proposal=proposal_json(result.proposal), losses=result.losses, steps=cfg.steps,
+                                          proposal=store.proposal_json(result.proposal), losses=result.losses, steps=cfg.steps,
                                           seconds=round(result.seconds, 3), taste=None if taste is None else taste.to_json()))  # fmt: skip
             return PersonalizeReport(new_round, result.seconds, result.losses)
         finally:
             lock.release()
+
+    def _style_round(self, session: store.StyleSession, version: store.ModelVersion, shown: list[store.Candidate],
+                     rated: torch.Tensor, cfg: PersonalizeConfig, progress: Progress | None, should_stop: Callable[[], bool],
+                     on_step: Callable[[dict[str, float]], None] | None) -> tuple[Taste | None, RoundResult | None]:  # fmt: skip
+        """A style session's round: the taste moved (multi-style models), then the fine-tune toward the picks."""
+        taste, codes, code, moved_code = self._moved_taste(version, shown, rated, cfg)
+        inputs = RoundInputs(
+            photo=self.images.load(session.content_sha),
+            style=self._style_image(session),
+            z=torch.tensor([c.z for c in shown], dtype=torch.float32),
+            ratings=rated,
+            proposal=Proposal(**version.proposal),
+            extra_photos=list(round_photos()[: cfg.extra_photos]),
+            codes=codes,
+            code=code,
+            moved_code=moved_code,
+        )
+        result = personalize_round(self._generator(version), self.lossnet(), inputs, cfg, device=self.device, progress=progress,
+                                   should_stop=should_stop, on_step=on_step)  # fmt: skip
+        return taste, result
 
     def _moved_taste(
         self, version: store.ModelVersion, shown: list[store.Candidate], ratings: torch.Tensor, cfg: PersonalizeConfig
@@ -132,8 +144,3 @@ class RoundMethods(ServiceState):
 def round_photos() -> tuple[Image.Image, ...]:
     """The bundled photos a round adds against overfitting one image (checkpoints/photos/, read-only)."""
     return tuple(load_rgb(p) for p in sorted(ROUND_PHOTOS_DIR.glob("*.jpg")))
-
-
-def proposal_json(proposal: Proposal) -> dict:
-    """A proposal as stored in the database."""
-    return {"mean": list(proposal.mean), "std": list(proposal.std)}

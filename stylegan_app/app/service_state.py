@@ -10,6 +10,7 @@ import torch
 from PIL import Image
 
 from stylegan_app.config import CodeFitConfig, PersonalizeConfig, Settings, TrainConfig, resolve_device
+from stylegan_app.engine.cpu_threads import job_threads
 from stylegan_app.engine.generator import Generator
 from stylegan_app.engine.lossnet import LossNetwork, shared_lossnet
 from stylegan_app.engine.new_style import ADAPT_CONFIG
@@ -43,16 +44,21 @@ class ServiceState:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = store.open_store(self.settings.database_url)
         self.images = ImageFiles(self.data_dir / "images")
-        self.models = ModelFiles(self.data_dir, self.settings.styles_dir, self.device)
+        self.models = ModelFiles(self.data_dir, self.settings.styles_dir, self.device, self.settings.gans_dir)
         self._lock = threading.Lock()  # guards the per-session locks
         self._session_locks: dict[str, threading.Lock] = {}
         self._stop_flags: dict[str, threading.Event] = {}
-        self._gan_networks: dict = {}  # the other GANs' shipped networks by folder, loaded once (gan_painting.py)
 
     def warm_up(self) -> None:
         """Import what the first round needs and nothing before it does: torch's optimisers import torch._dynamo on
         first use, 1.5-2.4 s on a 2-core CPU that the user's first round would otherwise wait for."""
         import torch._dynamo  # noqa: F401
+
+    def _cpu_job(self) -> None:
+        """Before a model job on the CPU: its torch threads, as many as cores are idle unless the settings fix them, so
+        a busy neighbour slows it by its share instead of stalling every thread (engine/cpu_threads.py)."""
+        if self.device == "cpu":
+            torch.set_num_threads(self.settings.threads or job_threads())
 
     def preset_thumbnail(self, name: str) -> Image.Image:
         """The preset's painting."""

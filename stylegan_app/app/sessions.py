@@ -18,7 +18,6 @@ from . import hub, store
 from .checks import check_user_name
 from .model_files import MIX_PREFIX, NETWORK_PREFIX, PRESET_PREFIX, file_sha256
 from .regions import NewRegion, RegionMethods, Style
-from .rounds import proposal_json
 
 
 class SessionMethods(RegionMethods):
@@ -47,6 +46,7 @@ class SessionMethods(RegionMethods):
         masks = self._checked_masks(regions, photo.size)  # every region checked before any model work
         region_styles = [style for _, style in regions]
         session_id = store.new_id()
+        self._cpu_job()
         if isinstance(style, str | Mapping):
             if isinstance(style, str):
                 mix = {get_preset(style, self.settings.styles_dir).name: 1.0}
@@ -112,7 +112,7 @@ class SessionMethods(RegionMethods):
             db.add(store.StyleSession(id=session_id, user_id=user_row.id, content_sha=content_sha, style_preset=preset,
                                       style_sha=style_sha, base_model=base_model, lineage=lineage or []))  # fmt: skip
             db.flush()
-            proposal = proposal_json(Proposal.prior(z_dim))
+            proposal = store.proposal_json(Proposal.prior(z_dim))
             db.add(store.ModelVersion(session_id=session_id, round=0, path=path, sha256=sha, proposal=proposal, losses=[],
                                       taste=None if taste is None else taste.to_json()))  # fmt: skip
             for position, region in enumerate(regions):

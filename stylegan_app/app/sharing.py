@@ -63,7 +63,7 @@ class SharingMethods(ServiceState):
         """Write the session's current model in the Hugging Face layout, ready to share: config.json, model.safetensors,
         README.md (model card with lineage), samples.jpg (8 candidates of a held-out photo) and style.png."""
         with self.db() as db:
-            session = store.get_session(db, session_id)
+            session = store.get_style_session(db, session_id, "Exporting and sharing a model")
             version = store.current_version(db, session_id)
             n_picks = store.session_pick_count(db, session_id)
             n_regions = len(store.session_regions(db, session_id))

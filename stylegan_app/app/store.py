@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .tables import Base, Candidate, ModelVersion, Pick, Region, StoredImage, StyleSession, User, new_id, utcnow
+
+if TYPE_CHECKING:
+    from stylegan_app.engine.sampling import Proposal  # only for type hints: the store needs no torch
 
 __all__ = ["Base", "Candidate", "ModelVersion", "Pick", "Region", "StoredImage", "StyleSession", "User", "new_id", "utcnow"]
 
@@ -52,9 +56,22 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        # SQLite changes a column by copying its table; with foreign keys on, dropping the old copy fails where rows
+        # refer to it. The pragma only takes effect outside a transaction (so on the driver's connection, before the
+        # begin hook opens one); the keys are checked again after the upgrade.
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("The database upgrade left rows that refer to missing rows: nothing was changed.")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def open_store(url: str) -> sessionmaker[Session]:
@@ -84,6 +101,15 @@ def get_session(db: Session, session_id: str) -> StyleSession:
     if found is None:
         raise ValueError("Unknown session: start a new session first.")
     return found
+
+
+def get_style_session(db: Session, session_id: str, action: str) -> StyleSession:
+    """A session on a photo and a painting by id; a ValueError where it is unknown or paints with one of the other GANs'
+    models, saying that `action` (e.g. "Exporting") is not offered for those."""
+    session = get_session(db, session_id)
+    if session.gan_model is not None:
+        raise ValueError(f"{action} is offered for photos painted in a painting's style, not for the {session.gan_model} model.")
+    return session
 
 
 def version_candidates(db: Session, version_id: int) -> list[Candidate]:
@@ -174,3 +200,8 @@ def session_pick_count(db: Session, session_id: str) -> int:
     """How many candidates of a session, over all its rounds, are picked."""
     query = select(func.count()).select_from(Pick).join(Candidate, Candidate.id == Pick.candidate_id)
     return db.scalar(query.where(Candidate.session_id == session_id)) or 0
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """A proposal as a model version stores it."""
+    return {"mean": list(proposal.mean), "std": list(proposal.std)}

@@ -51,11 +51,12 @@ class StyleSession(Base):
     __tablename__ = "sessions"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
-    content_sha: Mapped[str] = mapped_column(ForeignKey("images.sha256"))
+    content_sha: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))  # the photo (a drawing); None: a canvas session
     style_preset: Mapped[str | None] = mapped_column(String(100))  # the preset the session started from
     style_sha: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))  # the user's own style image, if any
     base_model: Mapped[str | None] = mapped_column(String(200))  # the Hub repo it was pulled from, if any
     lineage: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # oldest first: preset:<name>, <repo>@<commit>
+    gan_model: Mapped[str | None] = mapped_column(String(100))  # the shipped model of the other GANs it paints with, if any
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -132,7 +132,43 @@ def taste_step(
     return steps
 
 
-class RoundTrainer:
+class TasteStep:
+    """The generator update every round shares: relative content and per-layer style terms against precomputed targets
+    of its training pairs, the PatchGAN and mode-seeking terms, the anchor, one clipped Adam step.
+
+    A round's trainer sets cfg, loss_cfg, device, lossnet, generator, anchor, opt_g, discriminator, content_feats,
+    content_scale, targets and style_scales, and step_index, then calls generator_step from its step()."""
+
+    def generator_step(self, out: torch.Tensor, pairs: torch.Tensor | list[int], z: torch.Tensor, diversity: float) -> dict[str, float]:
+        """One G update on the painted pairs out (B, 3, H, W) with these indices into the targets, the mode-seeking term
+        at weight diversity; returns the losses."""
+        cfg, losses = self.cfg, {}
+        with bf16_autocast(self.device, cfg.bf16_lossnet):
+            feats = self.lossnet(out)
+        feats = Features(*(f.float() for f in feats))
+        c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale
+        # Each layer weighted by 1 / its target's squared size, so the four layers count alike.
+        per_layer = style_layer_losses([gram(f) for f in feats], [t[pairs] for t in self.targets]) / self.style_scales  # (B, L)
+        s_loss = per_layer.sum(1)
+        excess = out_of_range(out)
+        total = (cfg.content_weight * c_loss + cfg.style_weight * s_loss + self.loss_cfg.range_weight * excess).mean()
+        fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
+        gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, diversity)
+        losses.update(gan_values)
+        anchor = torch.stack([(p - a).pow(2).sum() for p, a in zip(self.generator.parameters(), self.anchor, strict=True)]).sum()
+        total = total + gan + cfg.anchor_weight * anchor
+        self.opt_g.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(self.generator.parameters(), 50.0)
+        self.opt_g.step()
+        self.step_index += 1
+        losses.update(content=c_loss.mean().item(), style=cfg.style_weight * s_loss.mean().item(), anchor=anchor.item(), total=total.item())
+        for name, value in zip(STYLE_LAYERS, per_layer.mean(0).tolist(), strict=True):
+            losses[f"style_{name}"] = cfg.style_weight * value
+        return losses
+
+
+class RoundTrainer(TasteStep):
     """The fixed training pairs of one round, their precomputed targets, and one D + G update per step()."""
 
     def __init__(
@@ -217,28 +253,7 @@ class RoundTrainer:
             real = torch.cat([random_crop(self.picked_images[i : i + 1].cpu(), cfg.crop, self.rng) for i in self._real_indices(2 * k)])
             losses["d"] = discriminator_step(self.discriminator, self.opt_d, real.to(self.device), out)
 
-        with bf16_autocast(self.device, cfg.bf16_lossnet):
-            feats = self.lossnet(out)
-        feats = Features(*(f.float() for f in feats))
-        c_loss = content_loss(feats.relu2_2, self.content_feats[pairs]) / self.content_scale
-        # Each layer weighted by 1 / its target's squared size, so the four layers count alike.
-        per_layer = style_layer_losses([gram(f) for f in feats], [t[pairs] for t in self.targets]) / self.style_scales  # (B, L)
-        s_loss = per_layer.sum(1)
-        excess = out_of_range(out)
-        total = (cfg.content_weight * c_loss + cfg.style_weight * s_loss + self.loss_cfg.range_weight * excess).mean()
-        fake_logits = self.discriminator.frozen_logits(out) if cfg.adv_weight > 0 else None
-        gan, gan_values = gan_terms(fake_logits, out, z, cfg.adv_weight, cfg.diversity_weight)
-        losses.update(gan_values)
-        anchor = torch.stack([(p - a).pow(2).sum() for p, a in zip(self.generator.parameters(), self.anchor, strict=True)]).sum()
-        total = total + gan + cfg.anchor_weight * anchor
-        self.opt_g.zero_grad(set_to_none=True)
-        total.backward()
-        torch.nn.utils.clip_grad_norm_(self.generator.parameters(), 50.0)
-        self.opt_g.step()
-        self.step_index += 1
-        losses.update(content=c_loss.mean().item(), style=cfg.style_weight * s_loss.mean().item(), anchor=anchor.item(), total=total.item())
-        for name, value in zip(STYLE_LAYERS, per_layer.mean(0).tolist(), strict=True):
-            losses[f"style_{name}"] = cfg.style_weight * value
+        losses.update(self.generator_step(out, pairs, z, cfg.diversity_weight))
         return losses
 
     def _real_indices(self, n: int) -> list[int]:
@@ -261,19 +276,33 @@ def personalize_round(
 
     on_step receives each step's losses as they come (for a live plot).
     """
+    # The set-up (painting and measuring what was shown, the training pairs) is SETUP_SHARE of the bar, the steps the rest.
+    return run_round(lambda stage: RoundTrainer(start, lossnet, inputs, cfg, loss_cfg, device, stage), cfg.steps, progress,
+                     should_stop, on_step)  # fmt: skip
+
+
+def run_round(
+    make_trainer: Callable[[Progress], RoundTrainer],
+    steps: int,
+    progress: Progress | None,
+    should_stop: Callable[[], bool] | None,
+    on_step: Callable[[dict[str, float]], None] | None,
+) -> RoundResult | None:
+    """A round: its trainer's set-up (make_trainer(stage): any trainer with step(), generator and proposal; its stages
+    fill the first SETUP_SHARE of the progress), then its steps, each step's losses to on_step; None if should_stop()
+    said stop."""
     started = time.perf_counter()
     report = progress or (lambda fraction, message: None)
     report(0.0, "reading your picks")
     if should_stop is not None and should_stop():
         return None
-    # The set-up (painting and measuring what was shown, the training pairs) is SETUP_SHARE of the bar, the steps the rest.
-    trainer = RoundTrainer(start, lossnet, inputs, cfg, loss_cfg, device, lambda f, m: report(SETUP_SHARE * f, m))
+    trainer = make_trainer(lambda f, m: report(SETUP_SHARE * f, m))
     losses = []
-    for step in range(cfg.steps):
+    for step in range(steps):
         if should_stop is not None and should_stop():
             return None
         losses.append(trainer.step())
         if on_step:
             on_step(losses[-1])
-        report(SETUP_SHARE + (1 - SETUP_SHARE) * (step + 1) / cfg.steps, f"learning your taste: step {step + 1} of {cfg.steps}")
+        report(SETUP_SHARE + (1 - SETUP_SHARE) * (step + 1) / steps, f"learning your taste: step {step + 1} of {steps}")
     return RoundResult(trainer.generator.eval().requires_grad_(False), trainer.proposal, losses, time.perf_counter() - started)

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from huggingface_hub import ModelCard
 from PIL import Image
 from safetensors.torch import load, save
 
+from stylegan_app.app import hub as hub_module
 from stylegan_app.app.hub import CARD_NAME, SAMPLES_NAME, STYLE_NAME, TAGS, CardInfo, export_folder, list_shared, model_card, pull
 from stylegan_app.engine.checkpoint import CONFIG_NAME, WEIGHTS_NAME, load_generator
 from stylegan_app.engine.generator import Generator
@@ -267,3 +269,26 @@ def test_pull_of_a_repo_not_in_the_cache_says_the_hub_is_unreachable(tmp_path):
 def test_list_shared_offline_says_the_hub_is_unreachable():
     with pytest.raises(ValueError, match="Hub is unreachable"):
         list_shared()
+
+
+def test_a_hub_that_does_not_answer_is_called_offline_within_a_second(monkeypatch, tmp_path):
+    """No network and no offline flag: a connection that hangs (here for 5 s) must not hold the Shared models tab."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    calls = []
+
+    def hanging(address, timeout=None):
+        calls.append(address)
+        time.sleep(5)
+        raise OSError("timed out")
+
+    monkeypatch.setattr(hub_module.socket, "create_connection", hanging)
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="unreachable from here \\(offline\\)"):
+        list_shared(endpoint="https://hub.example.org")
+    assert time.monotonic() - started < 1.0 and calls == [("hub.example.org", 443)]
+    for name in hub_module.SHARED_FILES:
+        (tmp_path / name).write_bytes(b"")
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="cannot be shared now"):
+        hub_module.push(tmp_path, "my-style", "hf_token", user="alice", endpoint="https://hub.example.org")
+    assert time.monotonic() - started < 1.0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from stylegan_app.app import store
 from stylegan_app.app.image_files import ImageFiles
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def current_revision(engine) -> str | None:

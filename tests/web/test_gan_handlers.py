@@ -11,6 +11,7 @@ from stylegan_app.config import Settings
 from stylegan_app.web.gan_handlers import GanHandlers
 from stylegan_app.web.request_limits import JobLimiter
 from stylegan_app.web.service_handle import ServiceHandle
+from stylegan_app.web.tab_state import TabState
 
 
 @pytest.fixture
@@ -29,29 +30,45 @@ def sketch(tmp_path) -> dict:
     return {"background": None, "layers": [], "composite": str(path)}
 
 
-def test_a_drawing_is_painted_n_times(gans, sketch):
-    gallery = gans.on_sketch(sketch, None, "Sketchy", 3)
-    assert len(gallery) == 3 and gallery[0][1] == "painting 1"
+def test_a_drawing_is_painted_n_times_then_picked_and_learned_from(gans, sketch):
+    gallery, status, st = gans.on_sketch(TabState(), sketch, None, "Sketchy", 3)
+    assert len(gallery) == 3 and gallery[0][1] == "#1" and status.startswith("Round 1 · 0 picked")
+    gallery, status, st = gans.on_select(st, SimpleNamespace(index=1))
+    assert gallery[1][1] == "#2 · picked" and status.startswith("Round 1 · 1 picked")
+    gallery, status, st = gans.on_learn(st, progress=lambda *a, **k: None)
+    assert len(gallery) == 3 and status.startswith("Round 2 · 0 picked")
+    _, status, st = gans.on_undo(st)
+    assert status.startswith("Round 1 · 1 picked")
 
 
-def test_an_empty_sketchpad_and_an_unknown_model_are_refused(gans, sketch):
+def test_the_same_drawing_and_model_keep_their_session(gans, sketch):
+    _, _, st = gans.on_sketch(TabState(), sketch, None, "Sketchy", 2)
+    _, _, again = gans.on_sketch(st, sketch, None, "Sketchy", 2)
+    assert again.session == st.session and again.shown != st.shown  # a new batch in the same session
+
+
+def test_an_empty_sketchpad_an_unknown_model_and_picks_before_painting_are_refused(gans, sketch):
     with pytest.raises(ValueError, match="Draw something"):
-        gans.on_sketch({"background": None, "layers": [], "composite": None}, None, "Sketchy", 2)
+        gans.on_sketch(TabState(), {"background": None, "layers": [], "composite": None}, None, "Sketchy", 2)
     with pytest.raises(ValueError, match="choose a model"):
-        gans.on_sketch(sketch, None, "Waves", 2)  # a canvas model's title, not a sketch model's
+        gans.on_sketch(TabState(), sketch, None, "Waves", 2)  # a canvas model's title, not a sketch model's
+    with pytest.raises(ValueError, match="Paint first"):
+        gans.on_select(TabState(), SimpleNamespace(index=0))
+    with pytest.raises(ValueError, match="Paint and pick"):
+        gans.on_learn(TabState(), progress=lambda *a, **k: None)
 
 
 def test_a_photo_in_a_collection_s_manner(gans, tmp_path, rgb_image):
     rgb_image.save(tmp_path / "photo.png")
-    gallery = gans.on_collection(str(tmp_path / "photo.png"), "Prints", 2)
-    assert [caption for _, caption in gallery] == ["take 1", "take 2"]
+    gallery, _, _ = gans.on_collection(TabState(), str(tmp_path / "photo.png"), "Prints", 2)
+    assert [caption for _, caption in gallery] == ["#1", "#2"]
     with pytest.raises(ValueError, match="upload a photo"):
-        gans.on_collection(None, "Prints", 2)
+        gans.on_collection(TabState(), None, "Prints", 2)
 
 
-def test_each_click_paints_8_new_canvases_and_says_their_seed(gans):
-    (first, note), (second, _) = gans.on_canvas("Waves"), gans.on_canvas("Waves")
-    assert len(first) == 8 and "seed" in note and first[0][0].tobytes() != second[0][0].tobytes()
+def test_each_click_paints_8_new_canvases(gans):
+    (first, _, _), (second, _, _) = gans.on_canvas(TabState(), "Waves"), gans.on_canvas(TabState(), "Waves")
+    assert len(first) == 8 and first[0][0].tobytes() != second[0][0].tobytes()
 
 
 def test_a_model_s_contact_sheet_is_shown_before_the_service_is_built(tiny_gans_dir):

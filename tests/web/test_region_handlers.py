@@ -8,7 +8,7 @@ from web_kit import no_progress, select
 
 from stylegan_app.app import store
 from stylegan_app.app.service import StyleService
-from stylegan_app.config import Settings
+from stylegan_app.config import PersonalizeConfig, Settings
 from stylegan_app.web.paint_handlers import PaintHandlers
 from stylegan_app.web.region_handlers import NO_REGIONS, RegionHandlers
 from stylegan_app.web.request_limits import JobLimiter
@@ -20,10 +20,9 @@ MIXABLE = ["delta", "gamma"]
 
 @pytest.fixture
 def multi(tiny_multi_styles_dir, data_dir) -> ServiceHandle:
-    from conftest import TINY_ROUND
-
     settings = Settings(data_dir=data_dir, styles_dir=tiny_multi_styles_dir, device="cpu")
-    return ServiceHandle(StyleService(settings, personalize_cfg=TINY_ROUND))
+    tiny_round = replace(PersonalizeConfig(), steps=2, size=64, crop=32, n_crops=2, batch_crops=1)
+    return ServiceHandle(StyleService(settings, personalize_cfg=tiny_round))
 
 
 @pytest.fixture
