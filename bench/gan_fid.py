@@ -1,6 +1,6 @@
 """Distances between generated sets and paintings, as the sources evaluate GANs (FID, KID), on EfficientNet-Lite0.
 
-    python bench/gan_fid.py [--patches 96] [--photos 2] [--threads 1]
+    python bench/gan_fid.py [--patches 96] [--photos 2] [--threads 1] [--only NAME,NAME]
 
 The sources compare Inception features; this project has no Inception weights that install offline, so the features
 are EfficientNet-Lite0's pooled 1280-d features (the benchmarks' judge network, never a loss). The figures are
@@ -98,7 +98,9 @@ def main() -> None:
     parser.add_argument("--patches", type=int, default=96)
     parser.add_argument("--photos", type=int, default=2)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--only", default="", help="comma-separated preset and model names to measure (default: all)")
     args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     features = LiteFeatures()
@@ -120,10 +122,14 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     z = Proposal.prior(8).sample(0, 8)
     for preset in list_presets():
+        if only and preset.name not in only:
+            continue
         generator = load_preset(preset.name)
         made = [im for photo in photos for im in generate(generator, prepare_content(photo, 256, 256), z)]
         row(f"preset {preset.name}", made, [preset.style_image()])
     for model in list_gan_models(GANS_DIR):
+        if only and model.name not in only:
+            continue
         network = load_model(model.folder)
         paintings = [load_rgb(STYLES_DIR / f"{name}.png") for name in model.metadata.get("paintings", [])]
         if not paintings:

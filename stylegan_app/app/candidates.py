@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 from stylegan_app.engine.gan_candidates import candidate_seeds
+from stylegan_app.engine.memory import trim
 from stylegan_app.engine.output_controls import finish
 from stylegan_app.engine.sampling import Proposal, generate_fitting_memory, prepare_content
 from stylegan_app.engine.taste import Taste, explore
@@ -64,6 +65,7 @@ class CandidateMethods(GanSessionMethods):
                 for position, (image, z_row) in enumerate(zip(images, z.tolist(), strict=True))
             ]  # fmt: skip
             db.add_all(rows)
+        trim()  # what painting the batch freed goes back to the system, not into one thread's arena
         return [Candidate(r.id, image, seed, r.round, r.position, tuple(r.z)) for r, image in zip(rows, images, strict=True)]
 
     def batch(self, session_id: str) -> BatchView:
@@ -100,7 +102,8 @@ class CandidateMethods(GanSessionMethods):
             version = store.current_version(db, session_id) if current_model else db.get(store.ModelVersion, row.version_id)
         self._cpu_job()
         if session.gan_model is not None:
-            return self._gan_paint(session, version, torch.tensor([row.z], dtype=torch.float32), [row.seed + row.position], size)[0]
+            z = torch.tensor([row.z], dtype=torch.float32)
+            return self._gan_paint(session, version, z, [row.seed + row.position], size or self._gan_full_size(session))[0]
         photo = prepare_content(self.images.load(session.content_sha), size, self.limits.max_size)
         z = torch.tensor([row.z], dtype=torch.float32)
         codes = self._candidate_codes(version, [row.mix])

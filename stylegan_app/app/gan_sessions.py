@@ -18,7 +18,7 @@ from torch import nn
 from stylegan_app.config import PersonalizeConfig
 from stylegan_app.engine.checkpoint import WEIGHTS_NAME
 from stylegan_app.engine.gan_candidates import candidate_z_dim, paint
-from stylegan_app.engine.gan_models import MODES, GanModel, get_gan_model, list_gan_models
+from stylegan_app.engine.gan_models import GAN_SIDE, MODES, GanModel, get_gan_model, list_gan_models
 from stylegan_app.engine.gan_round import GanRoundInputs, gan_round
 from stylegan_app.engine.images import decode_image, pil_to_tensor, tensor_to_pil
 from stylegan_app.engine.personalize import RoundResult
@@ -34,7 +34,6 @@ from .service_state import ServiceState
 ImageSource = bytes | str | Image.Image  # an upload's bytes, a path, or an image
 
 SOURCE_SIDE = 512  # long side a session's drawing or photo is stored at
-GAN_SIDE = 384  # long side a translation model paints candidates at unless asked otherwise
 CANVAS_SHOWN = 256  # canvases are painted at their model's size and shown at this side (nearest: no invented detail)
 
 
@@ -81,6 +80,11 @@ class GanSessionMethods(ServiceState):
             return None
         image = prepare_content(self.images.load(session.content_sha), size or GAN_SIDE, self.limits.max_size)
         return pil_to_tensor(image).to(self.device)
+
+    @staticmethod
+    def _gan_full_size(session: store.StyleSession) -> int:
+        """A GAN session's candidate at full size: its drawing or photo's stored side, or a canvas as shown."""
+        return CANVAS_SHOWN if session.content_sha is None else SOURCE_SIDE
 
     def _gan_paint(self, session: store.StyleSession, version: store.ModelVersion, z: torch.Tensor, seeds: list[int],
                    size: int | None) -> list[Image.Image]:  # fmt: skip

@@ -11,6 +11,7 @@ from PIL import Image
 
 from stylegan_app.config import ROUND_PHOTOS_DIR, PersonalizeConfig
 from stylegan_app.engine.images import load_rgb
+from stylegan_app.engine.memory import trim
 from stylegan_app.engine.personalize import RoundInputs, RoundResult, personalize_round
 from stylegan_app.engine.progress import Progress
 from stylegan_app.engine.regions import CodeMap, code_map
@@ -73,6 +74,7 @@ class RoundMethods(GanSessionMethods):
             return PersonalizeReport(new_round, result.seconds, result.losses)
         finally:
             lock.release()
+            trim()  # a round's activations are the largest allocations a server makes: give them back
 
     def _style_round(self, session: store.StyleSession, version: store.ModelVersion, shown: list[store.Candidate],
                      rated: torch.Tensor, cfg: PersonalizeConfig, progress: Progress | None, should_stop: Callable[[], bool],

@@ -15,6 +15,7 @@ from pathlib import Path
 from stylegan_app.config import CONFIG_NAME, GANS_DIR, WEIGHTS_NAME
 
 MODES = {"pix2pix": "sketch", "cyclegan": "collection", "dcgan": "canvas"}  # training mode -> what the app calls it
+GAN_SIDE = 384  # long side a translation model paints candidates at unless asked otherwise
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from stylegan_app.engine.gan_models import list_gan_models
+from stylegan_app.engine.gan_models import GAN_SIDE, list_gan_models
 
 from .events import read_upload, user_key
 from .paint_handlers import gallery_items, status_text
 from .request_limits import JobLimiter
 from .service_handle import ServiceHandle
 from .tab_state import TabState
+from .zerogpu import generate_seconds, gpu, train_seconds
 
 CANVASES = 8
 NO_GAN_SESSION_STATUS = "Round 1 · 0 picked · paint, then click the ones you like and press Learn my taste."
@@ -47,6 +48,13 @@ class GanHandlers:
 
     def __init__(self, service: ServiceHandle, limiter: JobLimiter, gans_dir: Path) -> None:
         self.service, self.limiter, self.gans_dir = service, limiter, gans_dir
+        # On a ZeroGPU Space these run under spaces.GPU for as long as their work needs; elsewhere unchanged.
+        paint_time = lambda *args, **kwargs: generate_seconds(CANVASES, GAN_SIDE)  # noqa: E731
+        self.on_sketch, self.on_collection, self.on_canvas = (
+            gpu(paint_time)(f) for f in (self.on_sketch, self.on_collection, self.on_canvas)
+        )
+        learn_time = lambda *args, **kwargs: train_seconds(self.service.get().personalize_cfg.steps) + paint_time()  # noqa: E731
+        self.on_learn = gpu(learn_time)(self.on_learn)
 
     def _model(self, mode: str, title: str | None) -> str:
         """The name of the shipped model of this mode with this title (the dropdown shows titles)."""

@@ -36,7 +36,7 @@ HOW_TO = (
 
 
 def build_demo(
-    service: StyleService | Callable[[], StyleService],
+    service: StyleService | Callable[[], StyleService] | ServiceHandle,
     jobs_per_user: int = 1,
     styles_dir: Path | None = None,
     limits: Limits = Limits(),
@@ -44,9 +44,10 @@ def build_demo(
 ) -> gr.Blocks:
     """The whole app: Paint, Sketch, Collections, Canvas, Explain, Shared models and History tabs.
 
-    service: the service, or a function that builds it (in the background, so the page is up before torch is).
+    service: the service, a function that builds it (in the background, so the page is up before torch is), or a
+    handle whose build starts when its owner says.
     """
-    handle = ServiceHandle(service)
+    handle = service if isinstance(service, ServiceHandle) else ServiceHandle(service)
     presets = list_presets(styles_dir or (service.settings.styles_dir if hasattr(service, "settings") else STYLES_DIR))
     gans = gans_dir or (service.settings.gans_dir if hasattr(service, "settings") else GANS_DIR)
     names, paintings = [p.name for p in presets], [str(p.style_path) for p in presets]

@@ -11,17 +11,29 @@ if TYPE_CHECKING:
 
 
 class ServiceHandle:
-    """A StyleService, or a function that builds one; built on a background thread, waited for on first use."""
+    """A StyleService, or a function that builds one; built on a background thread (at once, or when start() or the
+    first use asks), waited for on first use."""
 
-    def __init__(self, service: StyleService | Callable[[], StyleService]) -> None:
+    def __init__(self, service: StyleService | Callable[[], StyleService], start: bool = True) -> None:
         self._service: StyleService | None = None
         self._error: Exception | None = None
         self._ready = threading.Event()
+        self._factory: Callable[[], StyleService] | None = None
+        self._lock = threading.Lock()
         if hasattr(service, "presets"):  # the service itself
             self._service = service
             self._ready.set()
         else:
-            threading.Thread(target=self._build, args=(service,), daemon=True, name="build-service").start()
+            self._factory = service
+            if start:
+                self.start()
+
+    def start(self) -> None:
+        """Start building the service in the background (once; nothing where it is built or building)."""
+        with self._lock:
+            factory, self._factory = self._factory, None
+        if factory is not None:
+            threading.Thread(target=self._build, args=(factory,), daemon=True, name="build-service").start()
 
     def _build(self, factory: Callable[[], StyleService]) -> None:
         try:
@@ -39,7 +51,8 @@ class ServiceHandle:
         return self._ready.is_set()
 
     def get(self) -> StyleService:
-        """The service, waiting for it to be built."""
+        """The service, waiting for it to be built (starting the build if nothing has yet)."""
+        self.start()
         self._ready.wait()
         if self._service is None:
             raise RuntimeError(f"The app could not start its service: {self._error or 'unknown error'}")

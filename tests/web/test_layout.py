@@ -65,6 +65,27 @@ def test_a_service_factory_is_built_in_the_background_and_waited_for(tiny_styles
     assert handle.get().presets() == ["alpha", "beta"]
 
 
+def test_a_deferred_service_is_built_when_started_or_at_its_first_use(tiny_styles_dir, data_dir):
+    import threading
+
+    from stylegan_app.web.service_handle import ServiceHandle
+
+    built = []
+
+    def factory():
+        built.append(threading.current_thread().name)
+        return StyleService(Settings(data_dir=data_dir, styles_dir=tiny_styles_dir, device="cpu"))
+
+    handle = ServiceHandle(factory, start=False)  # app.py: the page first, then the service
+    demo = build_demo_with(handle, tiny_styles_dir)
+    assert demo is not None and not handle.ready and built == []  # building the page built no service
+    handle.start()
+    handle.start()  # once only
+    assert handle.get().presets() == ["alpha", "beta"] and built == ["build-service"]
+    lazy = ServiceHandle(factory, start=False)
+    assert lazy.get().presets() == ["alpha", "beta"] and len(built) == 2  # nobody started it: the first use does
+
+
 def test_the_page_lists_the_presets_before_the_service_exists(tiny_styles_dir):
     import threading
 
