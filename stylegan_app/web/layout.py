@@ -35,6 +35,11 @@ HOW_TO = (
 )
 
 
+# Gradio keeps a file of every image it sends: every CACHE_SWEEP[0] s, those older than CACHE_SWEEP[1] s are deleted,
+# so a server that runs for days does not fill its disk (a 30-minute soak of 4 visitors left 40 files a minute).
+CACHE_SWEEP = (300, 900)
+
+
 def build_demo(
     service: StyleService | Callable[[], StyleService] | ServiceHandle,
     jobs_per_user: int = 1,
@@ -56,7 +61,7 @@ def build_demo(
     explain, hub, history = ExplainHandlers(handle), HubHandlers(handle), HistoryHandlers(handle, paint)
     regions = RegionHandlers(handle, mixable)
     other_gans = GanHandlers(handle, paint.limiter, gans)
-    with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste") as demo:
+    with gr.Blocks(title="stylegan_app: paint your photo, teach it your taste", delete_cache=CACHE_SWEEP) as demo:
         st = gr.State(TabState())
         gr.Markdown("# Paint your photo, teach it your taste\n" + HOW_TO)
         with gr.Tab("Paint"), gr.Row():

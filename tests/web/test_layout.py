@@ -29,6 +29,11 @@ def test_demo_has_the_contract_ids(demo):
     assert ids >= CONTRACT_IDS
 
 
+def test_the_server_deletes_old_files_it_sent(demo):
+    sweep_every, older_than = demo.delete_cache
+    assert 0 < sweep_every <= older_than <= 3600  # a long-running server's temp folder stops growing within an hour
+
+
 def test_demo_has_paint_explain_and_history_tabs(demo):
     labels = {c["props"].get("label") for c in demo.config["components"] if c.get("type") == "tabitem"}
     assert {"Paint", "Explain", "History"} <= labels
