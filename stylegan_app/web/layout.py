@@ -35,8 +35,8 @@ HOW_TO = (
 )
 
 
-# Gradio keeps a file of every image it sends: every CACHE_SWEEP[0] s, those older than CACHE_SWEEP[1] s are deleted,
-# so a server that runs for days does not fill its disk (a 30-minute soak of 4 visitors left 40 files a minute).
+# Gradio keeps a file of every image it sends (a 30-minute soak of 4 visitors left 40 files a minute): it is asked to
+# delete, every CACHE_SWEEP[0] s, those older than CACHE_SWEEP[1] s. A 22-minute soak with it still grew (BENCHMARKS.md).
 CACHE_SWEEP = (300, 900)
 
 
