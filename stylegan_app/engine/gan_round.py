@@ -31,9 +31,10 @@ from .gan_candidates import candidate_z_dim, paint
 from .images import pil_to_tensor, resize_long_side
 from .losses import gram
 from .lossnet import LossNetwork
-from .personalize import RoundResult, TasteStep, features_of, grams_of, run_round, taste_step, validate_inputs
+from .personalize import RoundResult, features_of, grams_of, run_round, taste_step, validate_inputs
 from .progress import Progress
 from .sampling import Proposal
+from .taste_step import TasteStep
 
 CANVAS_LOSS_SIDE = 128  # canvases are enlarged to this side (bilinear) before the loss network measures them
 
